@@ -1,0 +1,124 @@
+# Makefile for ddnsupdate.  `make deps check` and `make deps demo` are the
+# README's two set-up commands on a fresh Debian machine.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/ddnsupdate
+DESTDIR	?=
+
+PKG_CONFIG ?= pkg-config
+PYTHON	?= python3
+# Evaluated when a recipe needs them, so that `make deps` runs first.
+DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl libcjson)
+DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs libcurl libcjson)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Wpedantic -Werror
+ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) $(CFLAGS)
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+
+MODULES	 = util log config cache http ipdetect api identity clouddns
+OBJS	 = $(MODULES:%=build/%.o) build/main.o
+SAN_OBJS = $(MODULES:%=build/asan/%.o) build/asan/main.o
+UNIT_TESTS = config cache ipdetect identity clouddns api util
+
+# Debian packages: what the build, the tests and the demo need.
+DEB_PACKAGES = gcc make pkg-config libcurl4-openssl-dev libcjson-dev \
+	       libcmocka-dev python3 openssl mandoc
+SUDO	= $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+all: ddnsupdate
+
+ddnsupdate: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(DEPS_LIBS)
+
+build/%.o: src/%.c include/*.h | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c include/*.h | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+build/asan/ddnsupdate: $(SAN_OBJS)
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(SAN_OBJS) $(DEPS_LIBS)
+
+# Fail loudly, naming the package, when a library is missing.
+build/.deps-ok:
+	@command -v $(PKG_CONFIG) >/dev/null || \
+	    { echo "pkg-config is missing: run make deps (apt-get install pkg-config)"; exit 1; }
+	@$(PKG_CONFIG) --exists libcurl || \
+	    { echo "libcurl is missing: run make deps (apt-get install libcurl4-openssl-dev)"; exit 1; }
+	@$(PKG_CONFIG) --exists libcjson || \
+	    { echo "cJSON is missing: run make deps (apt-get install libcjson-dev)"; exit 1; }
+	@mkdir -p build && touch $@
+
+# Installs with apt-get what is missing; does nothing when all is there.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	        --no-install-recommends $$missing; \
+	else echo "deps: all present"; fi
+
+# Unit tests (cmocka), one binary per module, linked with the module.
+build/tests/test_%: tests/unit/test_%.c $(MODULES:%=build/%.o) tests/unit/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(MODULES:%=build/%.o) \
+	    $(DEPS_LIBS) $(CMOCKA_LIBS)
+
+build/asan/tests/test_%: tests/unit/test_%.c $(MODULES:%=build/asan/%.o) tests/unit/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< \
+	    $(MODULES:%=build/asan/%.o) $(DEPS_LIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_TESTS:%=build/tests/test_%)
+	@for t in $(UNIT_TESTS:%=build/tests/test_%); do $$t || exit 1; done
+
+integration: ddnsupdate
+	DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate $(PYTHON) tests/integration/run_tests.py
+
+check: unit integration
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+check-sanitize: build/asan/ddnsupdate $(UNIT_TESTS:%=build/asan/tests/test_%)
+	@for t in $(UNIT_TESTS:%=build/asan/tests/test_%); do $$t || exit 1; done
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	DDNSUPDATE_BIN=$(CURDIR)/build/asan/ddnsupdate \
+	    $(PYTHON) tests/integration/run_tests.py
+
+demo: ddnsupdate
+	$(PYTHON) tests/integration/demo.py $(CURDIR)/ddnsupdate
+
+lint:
+	mandoc -Tlint -Wwarning man/ddnsupdate.1 man/ddnsupdate.json.5
+
+install: ddnsupdate
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples
+	install -m 755 ddnsupdate $(DESTDIR)$(BINDIR)/ddnsupdate
+	install -m 644 man/ddnsupdate.1 $(DESTDIR)$(MANDIR)/man1/ddnsupdate.1
+	install -m 644 man/ddnsupdate.json.5 \
+	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
+	install -m 644 examples/* $(DESTDIR)$(DOCDIR)/examples/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ddnsupdate \
+	    $(DESTDIR)$(MANDIR)/man1/ddnsupdate.1 \
+	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build ddnsupdate
+
+.PHONY: all deps unit integration check check-sanitize demo lint install \
+	uninstall clean
+.SECONDARY:

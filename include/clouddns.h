@@ -1,0 +1,113 @@
+/*
+ * clouddns.h
+ * Rackspace Cloud DNS v1.0: zone and record look-up, changes, async jobs.
+ * SPDX-License-Identifier: ISC
+ */
+
+#ifndef CLOUDDNS_H
+#define CLOUDDNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "cache.h"
+#include "config.h"
+#include "ddnsupdate.h"
+
+/*
+ * One run's conversation with Cloud DNS.  The token, endpoint and any
+ * rate-limit back-off live in *st, so that what was learnt is saved.
+ */
+struct dns_session {
+	const struct config	*cf;
+	struct state		*st;
+	time_t			 now;
+	bool			 reauthed;	/* the one fresh authentication
+						   after a 401 is spent */
+	bool			 backoff_said;	/* the wait was reported */
+	int			 requests;	/* Rackspace requests made */
+};
+
+/* A live record as the API returned it.  Strings are owned. */
+struct live_record {
+	char	*id;
+	char	*name;
+	char	*data;
+	long	 ttl;
+};
+
+/* The state of an async job (rackspace-api.md B.8). */
+enum job_state {
+	JOB_RUNNING,		/* INITIALIZED, RUNNING, or unknown: wait */
+	JOB_COMPLETED,
+	JOB_ERROR,
+};
+
+struct job {
+	enum job_state	 state;
+	char		*id;		/* jobId */
+	char		*status;	/* as the API spelt it */
+	char		*error;		/* ERROR: details, else message */
+	char		*created_id;	/* POST: the first new record's id */
+};
+
+/*
+ * Finds the id of the zone holding fqdn: zone when given, else the
+ * record's parent names from the longest (then the name itself, for a
+ * record at the apex).  GET /domains?name=ZONE must return exactly one
+ * case-insensitive match.  Sets *zone_id and *zone_name (caller frees).
+ * Returns ST_OK; ST_PROTOCOL (logged) when no zone matches; or the status
+ * of a failed request.
+ */
+enum status	 clouddns_find_zone(struct dns_session *s, const char *fqdn,
+		    const char *zone, char **zone_id, char **zone_name);
+
+/*
+ * Searches zone_id for the record of family fam named fqdn.  *found is 0
+ * when there is none (an empty list or a 404).  Several records of that
+ * name and type are refused with ST_PROTOCOL naming their ids, unless
+ * want_id is one of them.  *rec must be released with live_record_free().
+ */
+enum status	 clouddns_find_record(struct dns_session *s,
+		    const char *zone_id, enum family fam, const char *fqdn,
+		    const char *want_id, struct live_record *rec, bool *found);
+
+/*
+ * Reads record record_id of zone_id.  *found is 0 on a 404.  *rec must be
+ * released with live_record_free().
+ */
+enum status	 clouddns_get_record(struct dns_session *s,
+		    const char *zone_id, const char *record_id,
+		    struct live_record *rec, bool *found);
+
+/*
+ * Changes record_id to data and ttl (ttl <= 0: left as it is) with a PUT,
+ * and waits for the job.  Returns ST_OK only when the job COMPLETED.
+ */
+enum status	 clouddns_update(struct dns_session *s, const char *zone_id,
+		    const char *record_id, const char *fqdn, const char *data,
+		    long ttl, const char *comment);
+
+/*
+ * Creates a record of family fam with a POST, and waits for the job.  A
+ * POST is never repeated: a create that may have happened is checked by a
+ * look-up first.  Sets *record_id (caller frees; NULL when the job did not
+ * say) and returns ST_OK only when the job COMPLETED.
+ */
+enum status	 clouddns_create(struct dns_session *s, const char *zone_id,
+		    enum family fam, const char *fqdn, const char *data,
+		    long ttl, const char *comment, char **record_id);
+
+/*
+ * Parses a job answer (the 202 of a change, or a status poll).  Returns
+ * ST_OK, or ST_PROTOCOL with *why set when it is not a job.  *job must be
+ * released with job_free() in both cases.
+ */
+enum status	 clouddns_job_parse(const char *body, size_t len,
+		    struct job *job, const char **why);
+
+void		 job_free(struct job *job);			/* NULL-safe */
+void		 live_record_free(struct live_record *rec);	/* NULL-safe */
+
+#endif /* CLOUDDNS_H */

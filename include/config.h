@@ -1,0 +1,105 @@
+/*
+ * config.h
+ * The configuration file (CONTRACT.md 4): both forms, strict validation, key.
+ * SPDX-License-Identifier: ISC
+ */
+
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ddnsupdate.h"
+
+#define CONFIG_DEFAULT_PATH	"/etc/ddnsupdate/config.json"
+#define CONFIG_IDENTITY_URL	"https://identity.api.rackspacecloud.com/v2.0"
+#define CONFIG_MAX_SOURCES	16
+#define CONFIG_MAX_RECORDS	100
+
+/* Address families in use; a record has exactly one. */
+enum family {
+	FAM_V4 = 0,		/* A record, IPv4 */
+	FAM_V6 = 1,		/* AAAA record, IPv6 */
+	FAM_COUNT
+};
+
+/* "A" or "AAAA". */
+const char	*family_rtype(enum family);
+
+/* One record to keep current.  Strings are owned by the config. */
+struct record_conf {
+	char		*name;		/* FQDN, lower case, no trailing dot;
+					   NULL for the original script's form
+					   without a name (learnt from the API) */
+	enum family	 family;
+	long		 ttl;		/* -1: keep the live record's TTL */
+	char		*domain;	/* zone name, or NULL: discover */
+	char		*domain_id;	/* or NULL: look up */
+	char		*record_id;	/* or NULL: look up */
+	char		*comment;	/* or NULL */
+};
+
+struct config {
+	char			*path;
+	char			*username;
+	char			*api_key;	/* secret: wiped by config_free */
+	char			*api_key_file;	/* or NULL */
+	char			*key_source;	/* where the key came from, for -v */
+	struct record_conf	*records;
+	size_t			 nrecords;
+	char			**sources[FAM_COUNT];	/* echo URLs */
+	size_t			 nsources[FAM_COUNT];
+	int			 ip_quorum;
+	bool			 allow_nonglobal;
+	char			*identity_url;	/* no trailing slash */
+	char			*dns_url;	/* or NULL: from the catalog */
+	char			*ca_file;	/* or NULL: the system store */
+	long			 timeout;
+	long			 job_timeout;
+	long			 verify_interval;
+	bool			 create_missing;
+	char			*cache_file;	/* or NULL */
+	char			*account_id;	/* original form only, or NULL */
+	bool			 original_form;	/* the original script's form */
+};
+
+/*
+ * Reads and validates the configuration file at path into *cf, and finds the
+ * API key (api_key, api_key_file, $CREDENTIALS_DIRECTORY/api_key,
+ * $DDNSUPDATE_API_KEY, in that order).  Every problem is logged on its own
+ * line naming the key (JSON syntax errors with line and column); warnings
+ * (a group-readable key file) are logged too.  Returns ST_OK or ST_CONFIG.
+ * *cf must be released with config_free() in both cases.
+ */
+enum status	 config_load(const char *path, struct config *cf);
+
+/*
+ * Validates and stores the configuration held in text (len bytes), as
+ * config_load does for a file, without looking at permissions or finding
+ * the key.  For config_load and the unit tests.
+ */
+enum status	 config_parse(const char *text, size_t len, const char *path,
+		    struct config *cf);
+
+/* Logs the effective configuration at -v, never the key itself. */
+void		 config_dump(const struct config *cf);
+
+/* Releases everything cf holds and wipes the key; NULL-safe, idempotent. */
+void		 config_free(struct config *cf);
+
+/*
+ * 1 when url is https://, or http:// to a loopback host (127.0.0.0/8, ::1,
+ * localhost), as CONTRACT.md 6 allows; 0 otherwise.
+ */
+int		 config_url_allowed(const char *url);
+
+/*
+ * Checks name as a host name under DNS rules (labels of 1..63 letters,
+ * digits, hyphens and underscores, not starting or ending with a hyphen,
+ * at least two labels, 253 characters at most).  A trailing dot is allowed.
+ * Returns 1 when valid.
+ */
+int		 config_fqdn_valid(const char *name);
+
+#endif /* CONFIG_H */

@@ -1,0 +1,65 @@
+/*
+ * http.h
+ * HTTP requests over one reused libcurl handle; the only user of libcurl.
+ * SPDX-License-Identifier: ISC
+ */
+
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ddnsupdate.h"
+
+#define HTTP_API_MAX_BODY	(4 * 1024 * 1024)
+
+/* What to ask; NULL members are left out. */
+struct http_request {
+	const char	*method;	/* "GET", "PUT", "POST", "DELETE" */
+	const char	*url;		/* https://, or http:// to loopback */
+	const char	*body;		/* JSON, sent with its Content-Type;
+					   never with GET */
+	const char	*token;		/* X-Auth-Token; secret, never logged */
+	int		 family;	/* 0 any, 4 or 6: resolve and connect
+					   over that IP version only */
+	size_t		 max_body;	/* answers longer than this fail */
+	bool		 plain;		/* echo service: Accept text/plain */
+};
+
+/* What came back.  Release with http_response_free(). */
+struct http_response {
+	long		 status;	/* HTTP status; 0 when none arrived */
+	char		*body;		/* NUL-terminated, may be empty */
+	size_t		 len;
+	char		*retry_after;	/* Retry-After header, or NULL */
+	char		*reply_after;	/* Reply-After header, or NULL */
+	char		 error[256];	/* why no answer arrived */
+	double		 seconds;	/* time taken */
+};
+
+/*
+ * Prepares the handle shared by every request of the run: timeout in
+ * seconds for each whole request, ca_file (PEM) instead of the system trust
+ * store when not NULL.  Returns ST_OK or ST_TEMPFAIL.
+ */
+enum status	 http_init(long timeout, const char *ca_file);
+
+/* Releases the handle; safe to call when http_init failed or never ran. */
+void		 http_cleanup(void);
+
+/*
+ * Makes one request.  Returns ST_OK when an HTTP answer arrived, whatever
+ * its status, with the answer in *resp; ST_TEMPFAIL when none did (network,
+ * DNS, TLS, timeout, an answer over max_body), with resp->error saying why.
+ * TLS peers are always verified; redirects are never followed.  Logs the
+ * method, URL, status and time at -v.  *resp must be released with
+ * http_response_free() in both cases.
+ */
+enum status	 http_request(const struct http_request *req,
+		    struct http_response *resp);
+
+/* Wipes (it may hold a token) and frees the body; NULL-safe. */
+void		 http_response_free(struct http_response *resp);
+
+#endif /* HTTP_H */

@@ -1,0 +1,705 @@
+/*
+ * clouddns.c
+ * Rackspace Cloud DNS v1.0: zone and record look-up, changes, async jobs.
+ * SPDX-License-Identifier: ISC
+ *
+ * https://docs.rackspace.com/docs/cloud-dns/v1/ (rackspace-api.md B)
+ *
+ * Endpoints used, under the account's base URL {dns}:
+ *   GET {dns}/domains?name=ZONE                      the zone's id
+ *   GET {dns}/domains/{d}/records?type=T&name=FQDN   the record's id and data
+ *   GET {dns}/domains/{d}/records/{r}                one record
+ *   PUT {dns}/domains/{d}/records/{r}                change it: a job
+ *   GET {dns}/status/{job}?showDetails=true          the job's progress
+ * A GET never carries a body (since 2021 that is a 403) and "data=" is
+ * never a filter (a 503 in 2018).  Ids are opaque strings: the API has sent
+ * numbers and strings, and both are accepted.
+ *
+ * Changes are asynchronous.  The 202 answer holds a job, which since 2021
+ * may already be COMPLETED or ERROR; otherwise the status is polled, the
+ * first time within 0.5 s, then backing off to 2 s apart (the status URL
+ * allows 5 requests a second), until job_timeout.  Any status but
+ * COMPLETED or ERROR (INITIALIZED, RUNNING, one never seen before) means
+ * wait; a poll may answer 200 or 202 while the job runs.
+ *
+ * Error policy, for every request (CONTRACT.md 2, 6): a 401 is a token
+ * that expired or was revoked: authenticate once more and repeat the
+ * request once; a second 401, or a 403, is ST_NOPERM.  413 and 429 are
+ * rate limits: the wait is stored in the state, and no request is sent to
+ * Rackspace before it ends; a 413 with a flat body and no wait is an
+ * absolute limit, a refusal.  A 5xx or no answer at all is ST_TEMPFAIL
+ * (api.c has already repeated a GET or PUT twice); any other 4xx is
+ * ST_PROTOCOL.  Each failure is logged once, with the URL, the status and
+ * the API's own message.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+#include "clouddns.h"
+#include "http.h"
+#include "identity.h"
+#include "log.h"
+
+#define POLL_FIRST_MS	250
+#define POLL_MAX_MS	2000
+
+void
+live_record_free(struct live_record *rec)
+{
+	if (rec == NULL)
+		return;
+	free(rec->id);
+	free(rec->name);
+	free(rec->data);
+	memset(rec, 0, sizeof(*rec));
+}
+
+void
+job_free(struct job *job)
+{
+	if (job == NULL)
+		return;
+	free(job->id);
+	free(job->status);
+	free(job->error);
+	free(job->created_id);
+	memset(job, 0, sizeof(*job));
+}
+
+/* An id sent as a string or a number; caller frees; NULL if neither. */
+static char *
+id_of(const cJSON *it)
+{
+	double d;
+
+	if (cJSON_IsString(it) && it->valuestring[0] != '\0')
+		return xstrdup(it->valuestring);
+	if (cJSON_IsNumber(it)) {
+		d = it->valuedouble;
+		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d)
+			return xasprintf("%lld", (long long)d);
+	}
+	return NULL;
+}
+
+static const char *
+text_of(const cJSON *obj, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Appends s to a URL, percent-encoding all but unreserved characters. */
+static char *
+escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out, *p;
+
+	out = p = xmalloc(strlen(s) * 3 + 1);
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' ||
+		    *s == '_' || *s == '~')
+			*p++ = *s;
+		else {
+			*p++ = '%';
+			*p++ = hex[(unsigned char)*s >> 4];
+			*p++ = hex[(unsigned char)*s & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* Logs a failed answer and picks its class (see the top of the file). */
+static enum status
+failure(struct dns_session *s, const char *method, const char *url,
+    const struct http_response *resp)
+{
+	char msg[512], when[32];
+
+	api_error_message(resp, msg, sizeof(msg));
+	switch (resp->status) {
+	case 401:
+		log_err("%s %s: HTTP 401 even with a fresh token: %s; check "
+		    "that the user may use Cloud DNS", method, url, msg);
+		return ST_NOPERM;
+	case 403:
+		log_err("%s %s: HTTP 403: %s; the user lacks the Cloud DNS "
+		    "role needed (dnsaas:creator or admin)", method, url, msg);
+		return ST_NOPERM;
+	case 413:
+	case 429:
+		if (!api_rate_limit(resp, s->now, &s->st->backoff_until)) {
+			log_err("%s %s: HTTP %ld: %s", method, url,
+			    resp->status, msg);
+			return ST_PROTOCOL;
+		}
+		iso8601_format(s->st->backoff_until, when, sizeof(when));
+		log_err("%s %s: HTTP %ld: rate limited (%s); not asking "
+		    "Rackspace again before %s", method, url, resp->status,
+		    msg, when);
+		s->backoff_said = true;
+		return ST_TEMPFAIL;
+	}
+	log_err("%s %s: HTTP %ld: %s", method, url, resp->status, msg);
+	return resp->status >= 500 ? ST_TEMPFAIL : ST_PROTOCOL;
+}
+
+/*
+ * Sends one request to {dns}/path with a valid token, authenticating
+ * first when needed and once more after a 401.  ST_OK means an answer
+ * arrived (any status) in *resp, which the caller frees.
+ */
+static enum status
+call(struct dns_session *s, const char *method, const char *path,
+    const char *body, struct http_response *resp, char **urlp)
+{
+	struct http_request req;
+	char when[32];
+	enum status st;
+
+	memset(resp, 0, sizeof(*resp));
+	*urlp = NULL;
+	if (s->st->backoff_until > s->now) {
+		if (!s->backoff_said) {
+			iso8601_format(s->st->backoff_until, when,
+			    sizeof(when));
+			log_err("Rackspace asked to wait (rate limit) until %s; "
+			    "not asking it before then", when);
+			s->backoff_said = true;
+		}
+		return ST_TEMPFAIL;
+	}
+	if (!identity_is_valid(s->cf, s->st, s->now)) {
+		s->requests++;
+		if ((st = identity_authenticate(s->cf, s->st, s->now)) !=
+		    ST_OK)
+			return st;
+	}
+	*urlp = xasprintf("%s%s", identity_dns_url(s->cf, s->st), path);
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = *urlp;
+	req.body = body;
+	req.max_body = HTTP_API_MAX_BODY;
+	for (;;) {
+		req.token = s->st->token;
+		s->requests++;
+		if ((st = api_request(&req, resp)) != ST_OK) {
+			log_err("%s %s: %s", method, *urlp, resp->error);
+			return st;
+		}
+		if (resp->status != 401 || s->reauthed)
+			return ST_OK;
+		/* expired or revoked: one fresh token, one repeat */
+		log_info("%s %s: HTTP 401, authenticating again", method,
+		    *urlp);
+		s->reauthed = true;
+		http_response_free(resp);
+		cache_forget_token(s->st);
+		s->requests++;
+		if ((st = identity_authenticate(s->cf, s->st, s->now)) !=
+		    ST_OK)
+			return st;
+	}
+}
+
+static enum status
+get_json(struct dns_session *s, const char *path, cJSON **root,
+    long *status)
+{
+	struct http_response resp;
+	char *url;
+	enum status st;
+
+	*root = NULL;
+	*status = 0;
+	if ((st = call(s, "GET", path, NULL, &resp, &url)) != ST_OK)
+		goto out;
+	*status = resp.status;
+	if (resp.status == 404)
+		goto out;	/* the caller decides what a 404 means */
+	if (resp.status != 200) {
+		st = failure(s, "GET", url, &resp);
+		goto out;
+	}
+	if ((*root = cJSON_ParseWithLength(resp.body, resp.len)) == NULL) {
+		log_err("GET %s: HTTP 200 with an answer that is not JSON",
+		    url);
+		st = ST_PROTOCOL;
+	}
+out:
+	http_response_free(&resp);
+	free(url);
+	return st;
+}
+
+/* One zone look-up; *zone_id NULL when there is no such zone. */
+static enum status
+lookup_zone(struct dns_session *s, const char *name, char **zone_id)
+{
+	const cJSON *list, *it, *match = NULL;
+	cJSON *root;
+	char *path, *q;
+	long status;
+	enum status st;
+	int n = 0;
+
+	*zone_id = NULL;
+	q = escape(name);
+	path = xasprintf("/domains?name=%s", q);
+	free(q);
+	st = get_json(s, path, &root, &status);
+	free(path);
+	if (st != ST_OK || root == NULL)
+		return st;	/* a 404 is no zone */
+	list = cJSON_GetObjectItemCaseSensitive(root, "domains");
+	if (!cJSON_IsArray(list)) {
+		log_err("GET /domains?name=%s: the answer has no \"domains\" "
+		    "list", name);
+		cJSON_Delete(root);
+		return ST_PROTOCOL;
+	}
+	cJSON_ArrayForEach(it, list)
+		if (strcaseeq(text_of(it, "name"), name)) {
+			match = it;
+			n++;
+		}
+	if (n > 1) {
+		log_err("zone %s: the API returned %d zones of that name", name,
+		    n);
+		st = ST_PROTOCOL;
+	} else if (match != NULL &&
+	    (*zone_id = id_of(cJSON_GetObjectItemCaseSensitive(match, "id"))) ==
+	    NULL) {
+		log_err("zone %s: the API returned it without an id", name);
+		st = ST_PROTOCOL;
+	}
+	cJSON_Delete(root);
+	return st;
+}
+
+enum status
+clouddns_find_zone(struct dns_session *s, const char *fqdn, const char *zone,
+    char **zone_id, char **zone_name)
+{
+	const char *p;
+	enum status st;
+
+	*zone_id = *zone_name = NULL;
+	if (zone != NULL) {
+		if ((st = lookup_zone(s, zone, zone_id)) != ST_OK)
+			return st;
+		if (*zone_id == NULL) {
+			log_err("%s: zone %s does not exist in account %s", fqdn,
+			    zone, s->st->tenant != NULL ? s->st->tenant : "");
+			return ST_PROTOCOL;
+		}
+		*zone_name = xstrdup(zone);
+		return ST_OK;
+	}
+	/* parents from the longest, stopping before the bare TLD */
+	for (p = strchr(fqdn, '.'); p != NULL && strchr(p + 1, '.') != NULL;
+	    p = strchr(p + 1, '.')) {
+		if ((st = lookup_zone(s, p + 1, zone_id)) != ST_OK)
+			return st;
+		if (*zone_id != NULL) {
+			*zone_name = xstrdup(p + 1);
+			return ST_OK;
+		}
+	}
+	/* a record at the apex of its zone */
+	if ((st = lookup_zone(s, fqdn, zone_id)) != ST_OK)
+		return st;
+	if (*zone_id == NULL) {
+		log_err("%s: no zone of account %s holds it (tried its parent "
+		    "names); set \"domain\" if the zone is named otherwise",
+		    fqdn, s->st->tenant != NULL ? s->st->tenant : "");
+		return ST_PROTOCOL;
+	}
+	*zone_name = xstrdup(fqdn);
+	return ST_OK;
+}
+
+/* Copies a record object; -1 when it lacks an id or data. */
+static int
+record_of(const cJSON *obj, struct live_record *rec)
+{
+	const cJSON *ttl;
+	const char *name, *data;
+
+	memset(rec, 0, sizeof(*rec));
+	name = text_of(obj, "name");
+	data = text_of(obj, "data");
+	if ((rec->id = id_of(cJSON_GetObjectItemCaseSensitive(obj, "id"))) ==
+	    NULL || name == NULL || data == NULL) {
+		live_record_free(rec);
+		return -1;
+	}
+	rec->name = xstrdup(name);
+	rec->data = xstrdup(data);
+	ttl = cJSON_GetObjectItemCaseSensitive(obj, "ttl");
+	if (cJSON_IsNumber(ttl))
+		rec->ttl = (long)ttl->valuedouble;
+	else if (cJSON_IsString(ttl))
+		rec->ttl = strtol(ttl->valuestring, NULL, 10);
+	return 0;
+}
+
+enum status
+clouddns_find_record(struct dns_session *s, const char *zone_id,
+    enum family fam, const char *fqdn, const char *want_id,
+    struct live_record *rec, bool *found)
+{
+	const cJSON *list, *it, *match = NULL;
+	cJSON *root;
+	char *path, *d, *q, *id, ids[512];
+	size_t used = 0;
+	long status;
+	enum status st;
+	bool picked = false;
+	int n = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	*found = false;
+	d = escape(zone_id);
+	q = escape(fqdn);
+	path = xasprintf("/domains/%s/records?type=%s&name=%s", d,
+	    family_rtype(fam), q);
+	free(d);
+	free(q);
+	st = get_json(s, path, &root, &status);
+	if (st != ST_OK || root == NULL)
+		goto out;	/* a 404 is no record */
+	st = ST_PROTOCOL;
+	if (!cJSON_IsArray(list = cJSON_GetObjectItemCaseSensitive(root,
+	    "records"))) {
+		log_err("GET %s: the answer has no \"records\" list", path);
+		goto out;
+	}
+	ids[0] = '\0';
+	cJSON_ArrayForEach(it, list) {
+		if (!strcaseeq(text_of(it, "name"), fqdn) ||
+		    !streq(text_of(it, "type"), family_rtype(fam)))
+			continue;
+		if ((id = id_of(cJSON_GetObjectItemCaseSensitive(it, "id"))) ==
+		    NULL) {
+			log_err("GET %s: a record without an id", path);
+			goto out;
+		}
+		if (used < sizeof(ids))
+			used += (size_t)snprintf(ids + used, sizeof(ids) - used,
+			    "%s%s", n > 0 ? ", " : "", id);
+		if (match == NULL || (!picked && streq(id, want_id))) {
+			match = it;
+			picked = streq(id, want_id);
+		}
+		free(id);
+		n++;
+	}
+	st = ST_OK;
+	if (n == 0)
+		goto out;
+	if (n > 1 && !picked) {
+		log_err("%s %s: %d records of that name and type (ids %s); "
+		    "set \"record_id\" to pick the one to update", fqdn,
+		    family_rtype(fam), n, ids);
+		st = ST_PROTOCOL;
+		goto out;
+	}
+	if (record_of(match, rec) == -1) {
+		log_err("GET %s: a record without name or data", path);
+		st = ST_PROTOCOL;
+		goto out;
+	}
+	*found = true;
+out:
+	cJSON_Delete(root);
+	free(path);
+	return st;
+}
+
+enum status
+clouddns_get_record(struct dns_session *s, const char *zone_id,
+    const char *record_id, struct live_record *rec, bool *found)
+{
+	cJSON *root;
+	char *path, *d, *r;
+	long status;
+	enum status st;
+
+	memset(rec, 0, sizeof(*rec));
+	*found = false;
+	d = escape(zone_id);
+	r = escape(record_id);
+	path = xasprintf("/domains/%s/records/%s", d, r);
+	free(d);
+	free(r);
+	st = get_json(s, path, &root, &status);
+	if (st == ST_OK && root != NULL) {
+		if (record_of(root, rec) == -1) {
+			log_err("GET %s: the answer is not a record", path);
+			st = ST_PROTOCOL;
+		} else
+			*found = true;
+	}
+	cJSON_Delete(root);
+	free(path);
+	return st;
+}
+
+enum status
+clouddns_job_parse(const char *body, size_t len, struct job *job,
+    const char **why)
+{
+	const cJSON *err, *recs, *faults;
+	const char *status, *msg;
+	cJSON *root;
+
+	memset(job, 0, sizeof(*job));
+	*why = "not JSON";
+	if ((root = cJSON_ParseWithLength(body, len)) == NULL)
+		return ST_PROTOCOL;
+	*why = "no job status";
+	if ((status = text_of(root, "status")) == NULL || *status == '\0') {
+		cJSON_Delete(root);
+		return ST_PROTOCOL;
+	}
+	job->status = xstrdup(status);
+	job->id = id_of(cJSON_GetObjectItemCaseSensitive(root, "jobId"));
+	if (strcmp(status, "COMPLETED") == 0) {
+		job->state = JOB_COMPLETED;
+		recs = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(root, "response"),
+		    "records");
+		if (cJSON_IsArray(recs) && recs->child != NULL)
+			job->created_id = id_of(cJSON_GetObjectItemCaseSensitive(
+			    recs->child, "id"));
+	} else if (strcmp(status, "ERROR") == 0) {
+		job->state = JOB_ERROR;
+		err = cJSON_GetObjectItemCaseSensitive(root, "error");
+		faults = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(err, "failedItems"),
+		    "faults");
+		if ((msg = text_of(err, "details")) == NULL || *msg == '\0')
+			msg = text_of(err, "message");
+		if ((msg == NULL || *msg == '\0') && cJSON_IsArray(faults) &&
+		    faults->child != NULL &&
+		    ((msg = text_of(faults->child, "details")) == NULL ||
+		    *msg == '\0'))
+			msg = text_of(faults->child, "message");
+		job->error = xstrdup(msg != NULL && *msg != '\0' ? msg :
+		    "(no message)");
+	} else
+		job->state = JOB_RUNNING;
+	if (job->id == NULL && job->state == JOB_RUNNING) {
+		*why = "a running job without a jobId";
+		cJSON_Delete(root);
+		job_free(job);
+		return ST_PROTOCOL;
+	}
+	cJSON_Delete(root);
+	*why = NULL;
+	return ST_OK;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+sleep_ms(double ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Waits for job until it is COMPLETED (ST_OK) or ERROR (ST_PROTOCOL), or
+ * job_timeout passes (ST_TEMPFAIL).  what names the change for messages.
+ */
+static enum status
+wait_job(struct dns_session *s, struct job *job, const char *what)
+{
+	struct http_response resp;
+	const char *why;
+	char *path, *url, *j;
+	double deadline, delay = POLL_FIRST_MS;
+	enum status st;
+
+	deadline = now_ms() + (double)s->cf->job_timeout * 1000;
+	j = escape(job->id != NULL ? job->id : "");
+	path = xasprintf("/status/%s?showDetails=true", j);
+	free(j);
+	st = ST_OK;
+	while (job->state == JOB_RUNNING) {
+		if (now_ms() + delay > deadline) {
+			log_err("%s: job %s still %s after job_timeout %ld s; "
+			    "the change may yet happen, the next run checks",
+			    what, job->id, job->status, s->cf->job_timeout);
+			st = ST_TEMPFAIL;
+			break;
+		}
+		sleep_ms(delay);
+		delay = delay * 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 2;
+		if ((st = call(s, "GET", path, NULL, &resp, &url)) != ST_OK) {
+			http_response_free(&resp);
+			free(url);
+			break;
+		}
+		if (resp.status != 200 && resp.status != 202) {
+			st = resp.status == 404 ? ST_PROTOCOL :
+			    failure(s, "GET", url, &resp);
+			if (resp.status == 404)
+				log_err("%s: job %s is unknown to the API "
+				    "(GET %s: HTTP 404)", what, job->id, url);
+		} else {
+			job_free(job);
+			if (clouddns_job_parse(resp.body, resp.len, job,
+			    &why) != ST_OK) {
+				log_err("GET %s: HTTP %ld with an answer that "
+				    "is not a job: %s", url, resp.status, why);
+				st = ST_PROTOCOL;
+			} else
+				log_info("%s: job %s is %s", what, job->id,
+				    job->status);
+		}
+		http_response_free(&resp);
+		free(url);
+		if (st != ST_OK)
+			break;
+	}
+	free(path);
+	if (st == ST_OK && job->state == JOB_ERROR) {
+		log_err("%s: the API refused the change: %s", what, job->error);
+		st = ST_PROTOCOL;
+	}
+	return st;
+}
+
+/* Sends a change and waits for its job; *created_id for a POST. */
+static enum status
+change(struct dns_session *s, const char *method, const char *path,
+    const char *body, const char *what, char **created_id)
+{
+	struct http_response resp;
+	struct job job;
+	const char *why;
+	char *url;
+	enum status st;
+
+	memset(&job, 0, sizeof(job));
+	if ((st = call(s, method, path, body, &resp, &url)) != ST_OK)
+		goto out;
+	if (resp.status != 202 && resp.status != 200) {
+		st = failure(s, method, url, &resp);
+		goto out;
+	}
+	if (clouddns_job_parse(resp.body, resp.len, &job, &why) != ST_OK) {
+		log_err("%s %s: HTTP %ld with an answer that is not a job: %s",
+		    method, url, resp.status, why);
+		st = ST_PROTOCOL;
+		goto out;
+	}
+	log_info("%s: job %s is %s", what, job.id != NULL ? job.id : "",
+	    job.status);
+	if ((st = wait_job(s, &job, what)) == ST_OK && created_id != NULL) {
+		*created_id = job.created_id;
+		job.created_id = NULL;
+	}
+out:
+	job_free(&job);
+	http_response_free(&resp);
+	free(url);
+	return st;
+}
+
+enum status
+clouddns_update(struct dns_session *s, const char *zone_id,
+    const char *record_id, const char *fqdn, const char *data, long ttl,
+    const char *comment)
+{
+	cJSON *obj;
+	char *body, *path, *d, *r, *what;
+	enum status st;
+
+	obj = cJSON_CreateObject();
+	cJSON_AddStringToObject(obj, "name", fqdn);
+	cJSON_AddStringToObject(obj, "data", data);
+	if (ttl > 0)
+		cJSON_AddNumberToObject(obj, "ttl", (double)ttl);
+	if (comment != NULL)
+		cJSON_AddStringToObject(obj, "comment", comment);
+	if ((body = cJSON_PrintUnformatted(obj)) == NULL) {
+		fputs("ddnsupdate: out of memory\n", stderr);
+		exit(ST_TEMPFAIL);
+	}
+	cJSON_Delete(obj);
+	d = escape(zone_id);
+	r = escape(record_id);
+	path = xasprintf("/domains/%s/records/%s", d, r);
+	what = xasprintf("update of %s", fqdn);
+	st = change(s, "PUT", path, body, what, NULL);
+	free(d);
+	free(r);
+	free(path);
+	free(what);
+	cJSON_free(body);
+	return st;
+}
+
+enum status
+clouddns_create(struct dns_session *s, const char *zone_id,
+    enum family fam, const char *fqdn, const char *data, long ttl,
+    const char *comment, char **record_id)
+{
+	cJSON *root, *list, *obj;
+	char *body, *path, *d, *what;
+	enum status st;
+
+	*record_id = NULL;
+	root = cJSON_CreateObject();
+	list = cJSON_AddArrayToObject(root, "records");
+	obj = cJSON_CreateObject();
+	cJSON_AddStringToObject(obj, "name", fqdn);
+	cJSON_AddStringToObject(obj, "type", family_rtype(fam));
+	cJSON_AddStringToObject(obj, "data", data);
+	if (ttl > 0)
+		cJSON_AddNumberToObject(obj, "ttl", (double)ttl);
+	if (comment != NULL)
+		cJSON_AddStringToObject(obj, "comment", comment);
+	cJSON_AddItemToArray(list, obj);
+	if ((body = cJSON_PrintUnformatted(root)) == NULL) {
+		fputs("ddnsupdate: out of memory\n", stderr);
+		exit(ST_TEMPFAIL);
+	}
+	cJSON_Delete(root);
+	d = escape(zone_id);
+	path = xasprintf("/domains/%s/records", d);
+	what = xasprintf("creation of %s %s", fqdn, family_rtype(fam));
+	st = change(s, "POST", path, body, what, record_id);
+	free(d);
+	free(path);
+	free(what);
+	cJSON_free(body);
+	return st;
+}

@@ -1,0 +1,848 @@
+/*
+ * config.c
+ * Reads and validates the configuration file and finds the API key.
+ * SPDX-License-Identifier: ISC
+ *
+ * Two forms are accepted (CONTRACT.md 4).  The full form lists "records".
+ * The original Python script's form has no "records" but names one A record
+ * by "domain_id" and "record_id" (or a nested "record": {"id","name","ttl"})
+ * with an "account_id"; it may carry any other top-level key of the full
+ * form.  Validation is strict and reports every problem, one line each,
+ * naming the key as a path ("records[1].ttl"), so that --check-config shows
+ * the whole list at once.  The key comes from exactly one source, the first
+ * present of: api_key, api_key_file, $CREDENTIALS_DIRECTORY/api_key,
+ * $DDNSUPDATE_API_KEY.  A file that holds the key and that "other" may read
+ * or write is refused with the chmod that fixes it; group access is a
+ * warning.
+ */
+
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "log.h"
+
+#define CONFIG_MAX_SIZE		(1024 * 1024)
+#define KEY_MAX_SIZE		4096
+#define TTL_MIN			300
+#define TTL_MAX			2147483647L
+#define COMMENT_MAX		160
+
+static const char *const default_sources[FAM_COUNT][3] = {
+	{ "https://api.ipify.org", "https://ipv4.icanhazip.com",
+	    "https://v4.ident.me" },
+	{ "https://api6.ipify.org", "https://ipv6.icanhazip.com",
+	    "https://v6.ident.me" },
+};
+
+/* Keys of the full form; the original form adds its own below. */
+static const char *const top_keys[] = {
+	"username", "api_key", "api_key_file", "records", "ip_sources",
+	"ip_quorum", "allow_nonglobal", "identity_url", "dns_url", "ca_file",
+	"timeout", "job_timeout", "verify_interval", "create_missing",
+	"cache_file", NULL
+};
+static const char *const original_keys[] = {
+	"account_id", "domain_id", "record_id", "record", NULL
+};
+static const char *const record_keys[] = {
+	"name", "type", "ttl", "domain", "domain_id", "record_id", "comment",
+	NULL
+};
+
+/* Counts the problems found while checking one file. */
+struct checker {
+	const char	*path;
+	int		 nerr;
+};
+
+static void bad(struct checker *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+bad(struct checker *ck, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);	/* a cut message still helps */
+	va_end(ap);
+	log_err("%s: %s", ck->path, msg);
+	ck->nerr++;
+}
+
+const char *
+family_rtype(enum family fam)
+{
+	return fam == FAM_V6 ? "AAAA" : "A";
+}
+
+static int
+in_list(const char *key, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(key, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Unknown and repeated keys of one object, reported under prefix. */
+static void
+check_keys(struct checker *ck, const cJSON *obj, const char *prefix,
+    const char *const *allowed, const char *const *also)
+{
+	const cJSON *it, *prev;
+
+	cJSON_ArrayForEach(it, obj) {
+		if (!in_list(it->string, allowed) &&
+		    (also == NULL || !in_list(it->string, also)))
+			bad(ck, "%s%s: unknown key", prefix, it->string);
+		for (prev = obj->child; prev != it; prev = prev->next)
+			if (strcmp(prev->string, it->string) == 0) {
+				bad(ck, "%s%s: key given twice", prefix,
+				    it->string);
+				break;
+			}
+	}
+}
+
+/* A string value, copied; NULL when absent.  Reports a wrong type. */
+static char *
+get_string(struct checker *ck, const cJSON *obj, const char *key,
+    const char *prefix)
+{
+	const cJSON *it;
+
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return NULL;
+	if (!cJSON_IsString(it) || it->valuestring[0] == '\0') {
+		bad(ck, "%s%s: must be a non-empty string", prefix, key);
+		return NULL;
+	}
+	return xstrdup(it->valuestring);
+}
+
+/*
+ * An id: the API sends numbers or strings and so may the user; kept as an
+ * opaque string.
+ */
+static char *
+get_id(struct checker *ck, const cJSON *obj, const char *key,
+    const char *prefix)
+{
+	const cJSON *it;
+	double d;
+
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return NULL;
+	if (cJSON_IsNumber(it)) {
+		d = it->valuedouble;
+		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d)
+			return xasprintf("%lld", (long long)d);
+	} else if (cJSON_IsString(it) && it->valuestring[0] != '\0' &&
+	    strlen(it->valuestring) <= 255)
+		return xstrdup(it->valuestring);
+	bad(ck, "%s%s: must be a non-empty string or a whole number", prefix,
+	    key);
+	return NULL;
+}
+
+/* An integer in [min, max]; *out keeps its default when absent. */
+static void
+get_long(struct checker *ck, const cJSON *obj, const char *key,
+    const char *prefix, long min, long max, long *out)
+{
+	const cJSON *it;
+	double d;
+
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return;
+	if (cJSON_IsNumber(it)) {
+		d = it->valuedouble;
+		if (d >= (double)min && d <= (double)max && d == (double)(long)d) {
+			*out = (long)d;
+			return;
+		}
+	}
+	bad(ck, "%s%s: must be a whole number from %ld to %ld", prefix, key,
+	    min, max);
+}
+
+static void
+get_bool(struct checker *ck, const cJSON *obj, const char *key, bool *out)
+{
+	const cJSON *it;
+
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return;
+	if (!cJSON_IsBool(it)) {
+		bad(ck, "%s: must be true or false", key);
+		return;
+	}
+	*out = cJSON_IsTrue(it);
+}
+
+/* Lower case, without the trailing dot; caller frees. */
+static char *
+normal_name(const char *name)
+{
+	char *s, *p;
+	size_t len;
+
+	s = xstrdup(name);
+	for (p = s; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	len = strlen(s);
+	if (len > 0 && s[len - 1] == '.')
+		s[len - 1] = '\0';
+	return s;
+}
+
+int
+config_fqdn_valid(const char *name)
+{
+	size_t len, label = 0, labels = 0, i;
+	char c;
+
+	len = strlen(name);
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0 || len > 253)
+		return 0;
+	for (i = 0; i <= len; i++) {
+		c = i < len ? name[i] : '.';
+		if (c == '.') {
+			if (label == 0 || label > 63 || name[i - 1] == '-')
+				return 0;
+			labels++;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+		if (label == 0 && c == '-')
+			return 0;
+		label++;
+	}
+	return labels >= 2;
+}
+
+static int
+host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return 0;
+}
+
+int
+config_url_allowed(const char *url)
+{
+	char host[256];
+	const char *p, *end;
+	size_t n;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else
+		return 0;
+	end = p + strcspn(p, "/?#");
+	if (memchr(p, '@', (size_t)(end - p)) != NULL)
+		return 0;	/* user info in a URL: no */
+	if (*p == '[') {
+		p++;
+		if ((end = strchr(p, ']')) == NULL)
+			return 0;
+	} else
+		end = p + strcspn(p, ":/?#");
+	if ((n = (size_t)(end - p)) == 0 || n >= sizeof(host))
+		return 0;
+	if (url[4] == 's' || url[4] == 'S')
+		return 1;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	return host_is_loopback(host);
+}
+
+/* A URL key: allowed scheme, kept without a trailing slash. */
+static char *
+get_url(struct checker *ck, const cJSON *obj, const char *key)
+{
+	char *url;
+	size_t len;
+
+	if ((url = get_string(ck, obj, key, "")) == NULL)
+		return NULL;
+	if (!config_url_allowed(url)) {
+		bad(ck, "%s: \"%s\" must be an https:// URL (http:// only to a "
+		    "loopback host)", key, url);
+		free(url);
+		return NULL;
+	}
+	len = strlen(url);
+	while (len > 0 && url[len - 1] == '/')
+		url[--len] = '\0';
+	return url;
+}
+
+static void
+parse_sources(struct checker *ck, const cJSON *obj, struct config *cf)
+{
+	static const char *const fam_keys[] = { "ipv4", "ipv6", NULL };
+	const cJSON *list, *it;
+	size_t n, i;
+	int fam;
+
+	if (!cJSON_IsObject(obj)) {
+		bad(ck, "ip_sources: must be an object "
+		    "{\"ipv4\": [url, ...], \"ipv6\": [url, ...]}");
+		return;
+	}
+	check_keys(ck, obj, "ip_sources.", fam_keys, NULL);
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		list = cJSON_GetObjectItemCaseSensitive(obj, fam_keys[fam]);
+		if (list == NULL)
+			continue;
+		n = (size_t)cJSON_GetArraySize(list);
+		if (!cJSON_IsArray(list) || n == 0 || n > CONFIG_MAX_SOURCES) {
+			bad(ck, "ip_sources.%s: must be a list of 1 to %d URLs",
+			    fam_keys[fam], CONFIG_MAX_SOURCES);
+			continue;
+		}
+		cf->sources[fam] = xcalloc(n, sizeof(char *));
+		i = 0;
+		cJSON_ArrayForEach(it, list) {
+			if (cJSON_IsString(it) &&
+			    config_url_allowed(it->valuestring))
+				cf->sources[fam][cf->nsources[fam]++] =
+				    xstrdup(it->valuestring);
+			else
+				bad(ck, "ip_sources.%s[%zu]: must be an https:// "
+				    "URL (http:// only to a loopback host)",
+				    fam_keys[fam], i);
+			i++;
+		}
+	}
+}
+
+static void
+parse_record(struct checker *ck, const cJSON *obj, size_t idx,
+    struct record_conf *rc)
+{
+	char prefix[32], *s;
+	size_t len, dlen;
+
+	snprintf(prefix, sizeof(prefix), "records[%zu].", idx);
+	rc->ttl = TTL_MIN;
+	if (!cJSON_IsObject(obj)) {
+		bad(ck, "records[%zu]: must be an object", idx);
+		return;
+	}
+	check_keys(ck, obj, prefix, record_keys, NULL);
+	if ((s = get_string(ck, obj, "name", prefix)) == NULL) {
+		if (cJSON_GetObjectItemCaseSensitive(obj, "name") == NULL)
+			bad(ck, "%sname: required", prefix);
+	} else if (!config_fqdn_valid(s)) {
+		bad(ck, "%sname: \"%s\" is not a valid domain name", prefix, s);
+	} else
+		rc->name = normal_name(s);
+	free(s);
+	if ((s = get_string(ck, obj, "type", prefix)) != NULL) {
+		if (strcmp(s, "A") == 0)
+			rc->family = FAM_V4;
+		else if (strcmp(s, "AAAA") == 0)
+			rc->family = FAM_V6;
+		else
+			bad(ck, "%stype: must be \"A\" or \"AAAA\"", prefix);
+		free(s);
+	}
+	get_long(ck, obj, "ttl", prefix, TTL_MIN, TTL_MAX, &rc->ttl);
+	if ((s = get_string(ck, obj, "domain", prefix)) != NULL) {
+		if (!config_fqdn_valid(s))
+			bad(ck, "%sdomain: \"%s\" is not a valid domain name",
+			    prefix, s);
+		else {
+			rc->domain = normal_name(s);
+			len = rc->name != NULL ? strlen(rc->name) : 0;
+			dlen = strlen(rc->domain);
+			if (rc->name != NULL && strcmp(rc->name, rc->domain) != 0 &&
+			    (len <= dlen + 1 ||
+			    strcmp(rc->name + len - dlen, rc->domain) != 0 ||
+			    rc->name[len - dlen - 1] != '.'))
+				bad(ck, "%sdomain: \"%s\" is not a parent of "
+				    "\"%s\"", prefix, rc->domain, rc->name);
+		}
+		free(s);
+	}
+	rc->domain_id = get_id(ck, obj, "domain_id", prefix);
+	rc->record_id = get_id(ck, obj, "record_id", prefix);
+	if ((rc->comment = get_string(ck, obj, "comment", prefix)) != NULL &&
+	    strlen(rc->comment) > COMMENT_MAX)
+		bad(ck, "%scomment: longer than %d characters", prefix,
+		    COMMENT_MAX);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "comment")) &&
+	    rc->comment == NULL)
+		rc->comment = xstrdup("");	/* "" removes a comment */
+}
+
+static void
+parse_records(struct checker *ck, const cJSON *list, struct config *cf)
+{
+	const cJSON *it;
+	size_t n, i, j;
+
+	n = (size_t)cJSON_GetArraySize(list);
+	if (!cJSON_IsArray(list) || n == 0 || n > CONFIG_MAX_RECORDS) {
+		bad(ck, "records: must be a list of 1 to %d record objects",
+		    CONFIG_MAX_RECORDS);
+		return;
+	}
+	cf->records = xcalloc(n, sizeof(*cf->records));
+	i = 0;
+	cJSON_ArrayForEach(it, list)
+		parse_record(ck, it, i++, &cf->records[cf->nrecords++]);
+	for (i = 0; i < cf->nrecords; i++)
+		for (j = 0; j < i; j++)
+			if (cf->records[i].name != NULL &&
+			    streq(cf->records[i].name, cf->records[j].name) &&
+			    cf->records[i].family == cf->records[j].family) {
+				bad(ck, "records[%zu]: duplicate of records[%zu] "
+				    "(%s %s)", i, j, cf->records[i].name,
+				    family_rtype(cf->records[i].family));
+				break;
+			}
+}
+
+/*
+ * The original script's form: one A record known by its ids, either flat
+ * ("domain_id", "record_id") or nested ("record": {"id","name","ttl"}).
+ */
+static void
+parse_original(struct checker *ck, const cJSON *root, struct config *cf)
+{
+	static const char *const nested_keys[] = { "id", "name", "ttl", NULL };
+	const cJSON *rec;
+	struct record_conf *rc;
+	char *s;
+
+	cf->original_form = true;
+	cf->records = xcalloc(1, sizeof(*cf->records));
+	cf->nrecords = 1;
+	rc = &cf->records[0];
+	rc->family = FAM_V4;
+	rc->ttl = -1;
+	cf->account_id = get_id(ck, root, "account_id", "");
+	if ((rc->domain_id = get_id(ck, root, "domain_id", "")) == NULL &&
+	    cJSON_GetObjectItemCaseSensitive(root, "domain_id") == NULL)
+		bad(ck, "domain_id: required (or give \"records\")");
+	rc->record_id = get_id(ck, root, "record_id", "");
+	if ((rec = cJSON_GetObjectItemCaseSensitive(root, "record")) != NULL) {
+		if (!cJSON_IsObject(rec)) {
+			bad(ck, "record: must be an object {\"id\", \"name\", "
+			    "\"ttl\"}");
+			return;
+		}
+		check_keys(ck, rec, "record.", nested_keys, NULL);
+		if (rc->record_id != NULL)
+			bad(ck, "record.id: record_id is given too; keep one");
+		else
+			rc->record_id = get_id(ck, rec, "id", "record.");
+		if ((s = get_string(ck, rec, "name", "record.")) != NULL) {
+			if (config_fqdn_valid(s))
+				rc->name = normal_name(s);
+			else
+				bad(ck, "record.name: \"%s\" is not a valid "
+				    "domain name", s);
+			free(s);
+		}
+		get_long(ck, rec, "ttl", "record.", TTL_MIN, TTL_MAX, &rc->ttl);
+	}
+	if (rc->record_id == NULL &&
+	    cJSON_GetObjectItemCaseSensitive(root, "record_id") == NULL &&
+	    (rec == NULL || cJSON_GetObjectItemCaseSensitive(rec, "id") == NULL))
+		bad(ck, "record_id: required (or give \"records\")");
+}
+
+/* "line L, column C" of the byte at off. */
+static void
+position(const char *text, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+enum status
+config_parse(const char *text, size_t len, const char *path,
+    struct config *cf)
+{
+	struct checker ck = { path, 0 };
+	const char *end = NULL;
+	cJSON *root;
+	const cJSON *it;
+	int line, col, fam;
+	long quorum;
+	size_t i;
+
+	memset(cf, 0, sizeof(*cf));
+	cf->path = xstrdup(path);
+	cf->ip_quorum = 1;
+	cf->timeout = 10;
+	cf->job_timeout = 60;
+	cf->verify_interval = 86400;
+
+	if ((root = cJSON_ParseWithLengthOpts(text, len, &end, 0)) == NULL) {
+		if (end == NULL || end < text || end > text + len)
+			end = text + len;
+		position(text, (size_t)(end - text), &line, &col);
+		bad(&ck, "line %d, column %d: not valid JSON", line, col);
+		return ST_CONFIG;
+	}
+	if (!cJSON_IsObject(root)) {
+		bad(&ck, "must hold a JSON object { ... }");
+		goto out;
+	}
+	it = cJSON_GetObjectItemCaseSensitive(root, "records");
+	check_keys(&ck, root, "", top_keys, it == NULL ? original_keys : NULL);
+
+	if ((cf->username = get_string(&ck, root, "username", "")) == NULL &&
+	    cJSON_GetObjectItemCaseSensitive(root, "username") == NULL)
+		bad(&ck, "username: required");
+	cf->api_key = get_string(&ck, root, "api_key", "");
+	if (cf->api_key != NULL)
+		cf->key_source = xasprintf("api_key in %s", path);
+	cf->api_key_file = get_string(&ck, root, "api_key_file", "");
+	cf->cache_file = get_string(&ck, root, "cache_file", "");
+	cf->ca_file = get_string(&ck, root, "ca_file", "");
+	cf->identity_url = get_url(&ck, root, "identity_url");
+	if (cf->identity_url == NULL)
+		cf->identity_url = xstrdup(CONFIG_IDENTITY_URL);
+	cf->dns_url = get_url(&ck, root, "dns_url");
+	quorum = cf->ip_quorum;
+	get_long(&ck, root, "ip_quorum", "", 1, 5, &quorum);
+	cf->ip_quorum = (int)quorum;
+	get_bool(&ck, root, "allow_nonglobal", &cf->allow_nonglobal);
+	get_bool(&ck, root, "create_missing", &cf->create_missing);
+	get_long(&ck, root, "timeout", "", 1, 300, &cf->timeout);
+	get_long(&ck, root, "job_timeout", "", 1, 600, &cf->job_timeout);
+	get_long(&ck, root, "verify_interval", "", 0, TTL_MAX,
+	    &cf->verify_interval);
+
+	if (it != NULL)
+		parse_records(&ck, it, cf);
+	else if (cJSON_GetObjectItemCaseSensitive(root, "domain_id") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(root, "record_id") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(root, "record") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(root, "account_id") != NULL)
+		parse_original(&ck, root, cf);
+	else
+		bad(&ck, "records: required");
+
+	if ((it = cJSON_GetObjectItemCaseSensitive(root, "ip_sources")) != NULL)
+		parse_sources(&ck, it, cf);
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		if (cf->sources[fam] != NULL)
+			continue;
+		cf->sources[fam] = xcalloc(3, sizeof(char *));
+		for (i = 0; i < 3; i++)
+			cf->sources[fam][i] = xstrdup(default_sources[fam][i]);
+		cf->nsources[fam] = 3;
+	}
+	for (i = 0; i < cf->nrecords; i++) {
+		fam = cf->records[i].family;
+		if ((size_t)cf->ip_quorum > cf->nsources[fam]) {
+			bad(&ck, "ip_quorum: %d is more than the %zu %s sources",
+			    cf->ip_quorum, cf->nsources[fam],
+			    fam == FAM_V4 ? "ipv4" : "ipv6");
+			break;
+		}
+	}
+out:
+	cJSON_Delete(root);
+	return ck.nerr == 0 ? ST_OK : ST_CONFIG;
+}
+
+/*
+ * Reads a whole small file into a new NUL-terminated buffer (caller frees)
+ * and its mode into *mode.  Returns NULL with errno set on failure.
+ */
+static char *
+read_file(const char *path, size_t max, size_t *lenp, mode_t *mode)
+{
+	struct stat sb;
+	char *buf;
+	ssize_t n;
+	size_t len = 0;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb.st_mode)) {
+		errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	if ((size_t)sb.st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	buf = xmalloc(max + 1);
+	while ((n = read(fd, buf + len, max - len)) > 0)
+		len += (size_t)n;
+	if (n == -1) {
+		saved = errno;
+		free(buf);
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	*mode = sb.st_mode;
+	return buf;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+/*
+ * The permission rule for a file that holds the key: "other" access is
+ * refused, group access is a warning.  Returns 0 when refused.
+ */
+static int
+check_secret_mode(struct checker *ck, const char *path, mode_t mode)
+{
+	if (mode & (S_IROTH | S_IWOTH)) {
+		bad(ck, "%s holds the API key and is %s by others; run: "
+		    "chmod o-rwx %s", path,
+		    (mode & S_IROTH) ? "readable" : "writable", path);
+		return 0;
+	}
+	if (mode & (S_IRGRP | S_IWGRP))
+		log_warn("%s holds the API key and is %s by its group; "
+		    "consider: chmod g-rwx %s", path,
+		    (mode & S_IRGRP) ? "readable" : "writable", path);
+	return 1;
+}
+
+/* A key file: whole file, surrounding white space removed. */
+static char *
+read_key_file(struct checker *ck, const char *path, const char *what)
+{
+	char *buf, *start, *end, *key;
+	size_t len;
+	mode_t mode;
+
+	if ((buf = read_file(path, KEY_MAX_SIZE, &len, &mode)) == NULL) {
+		bad(ck, "%s: cannot read %s: %s", what, path,
+		    errno == EFBIG ? "too large for a key" : strerror(errno));
+		return NULL;
+	}
+	key = NULL;
+	start = buf;
+	while (*start == ' ' || *start == '\t' || *start == '\n' ||
+	    *start == '\r')
+		start++;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (end == start)
+		bad(ck, "%s: %s is empty", what, path);
+	else if (memchr(start, '\0', (size_t)(end - start)) != NULL ||
+	    strcspn(start, "\r\n\t ") < (size_t)(end - start))
+		bad(ck, "%s: %s must hold the key alone on one line", what,
+		    path);
+	else if (check_secret_mode(ck, path, mode))
+		key = xstrndup(start, (size_t)(end - start));
+	explicit_bzero(buf, len);
+	free(buf);
+	return key;
+}
+
+/* The key from the first source present (CONTRACT.md 4). */
+static void
+find_key(struct checker *ck, mode_t mode, struct config *cf)
+{
+	const char *dir, *env;
+	char *path;
+
+	if (cf->api_key != NULL) {
+		check_secret_mode(ck, cf->path, mode);
+		return;
+	}
+	if (cf->api_key_file != NULL) {
+		cf->api_key = read_key_file(ck, cf->api_key_file,
+		    "api_key_file");
+		cf->key_source = xasprintf("api_key_file %s", cf->api_key_file);
+		return;
+	}
+	if ((dir = getenv("CREDENTIALS_DIRECTORY")) != NULL && *dir != '\0') {
+		path = xasprintf("%s/api_key", dir);
+		if (access(path, F_OK) == 0) {
+			cf->api_key = read_key_file(ck, path,
+			    "$CREDENTIALS_DIRECTORY/api_key");
+			cf->key_source = xasprintf("credential %s", path);
+			free(path);
+			return;
+		}
+		free(path);
+	}
+	if ((env = getenv("DDNSUPDATE_API_KEY")) != NULL && *env != '\0') {
+		cf->api_key = xstrdup(env);
+		cf->key_source = xstrdup("environment DDNSUPDATE_API_KEY");
+		return;
+	}
+	bad(ck, "no API key: set api_key_file (or api_key, "
+	    "$CREDENTIALS_DIRECTORY/api_key, $DDNSUPDATE_API_KEY)");
+}
+
+enum status
+config_load(const char *path, struct config *cf)
+{
+	struct checker ck = { path, 0 };
+	char *text;
+	size_t len;
+	mode_t mode;
+	enum status st;
+	int fd;
+
+	memset(cf, 0, sizeof(*cf));
+	if ((text = read_file(path, CONFIG_MAX_SIZE, &len, &mode)) == NULL) {
+		log_err("cannot read configuration %s: %s", path,
+		    errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+		return ST_CONFIG;
+	}
+	if ((st = config_parse(text, len, path, cf)) != ST_OK)
+		goto out;
+	find_key(&ck, mode, cf);
+	if (cf->ca_file != NULL) {
+		if ((fd = open(cf->ca_file, O_RDONLY | O_CLOEXEC)) == -1)
+			bad(&ck, "ca_file: cannot read %s: %s", cf->ca_file,
+			    strerror(errno));
+		else
+			close(fd);
+	}
+	st = ck.nerr == 0 ? ST_OK : ST_CONFIG;
+out:
+	explicit_bzero(text, len);
+	free(text);
+	return st;
+}
+
+void
+config_dump(const struct config *cf)
+{
+	const struct record_conf *rc;
+	size_t i, j;
+	int fam;
+
+	if (!log_is_verbose())
+		return;
+	log_info("configuration %s (%s form):", cf->path,
+	    cf->original_form ? "original script's" : "full");
+	log_info("  username %s; API key from %s", cf->username,
+	    cf->key_source != NULL ? cf->key_source : "(none)");
+	log_info("  identity_url %s", cf->identity_url);
+	log_info("  dns_url %s", cf->dns_url != NULL ? cf->dns_url :
+	    "(from the service catalog)");
+	log_info("  ca_file %s", cf->ca_file != NULL ? cf->ca_file :
+	    "(the system store)");
+	log_info("  timeout %ld s, job_timeout %ld s, verify_interval %ld s",
+	    cf->timeout, cf->job_timeout, cf->verify_interval);
+	log_info("  ip_quorum %d, allow_nonglobal %s, create_missing %s",
+	    cf->ip_quorum, cf->allow_nonglobal ? "true" : "false",
+	    cf->create_missing ? "true" : "false");
+	if (cf->cache_file != NULL)
+		log_info("  cache_file %s", cf->cache_file);
+	if (cf->account_id != NULL)
+		log_info("  account_id %s", cf->account_id);
+	for (fam = 0; fam < FAM_COUNT; fam++)
+		for (j = 0; j < cf->nsources[fam]; j++)
+			log_info("  ip_sources.%s[%zu] %s",
+			    fam == FAM_V4 ? "ipv4" : "ipv6", j,
+			    cf->sources[fam][j]);
+	for (i = 0; i < cf->nrecords; i++) {
+		rc = &cf->records[i];
+		log_info("  records[%zu] %s %s ttl %s%ld%s domain %s "
+		    "domain_id %s record_id %s%s%s", i,
+		    rc->name != NULL ? rc->name : "(from the API)",
+		    family_rtype(rc->family),
+		    rc->ttl < 0 ? "(keep live" : "",
+		    rc->ttl < 0 ? 0L : rc->ttl, rc->ttl < 0 ? ")" : "",
+		    rc->domain != NULL ? rc->domain : "(discover)",
+		    rc->domain_id != NULL ? rc->domain_id : "(look up)",
+		    rc->record_id != NULL ? rc->record_id : "(look up)",
+		    rc->comment != NULL ? " comment " : "",
+		    rc->comment != NULL ? rc->comment : "");
+	}
+}
+
+void
+config_free(struct config *cf)
+{
+	struct record_conf *rc;
+	size_t i;
+	int fam;
+
+	if (cf == NULL)
+		return;
+	for (i = 0; i < cf->nrecords; i++) {
+		rc = &cf->records[i];
+		free(rc->name);
+		free(rc->domain);
+		free(rc->domain_id);
+		free(rc->record_id);
+		free(rc->comment);
+	}
+	free(cf->records);
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		for (i = 0; i < cf->nsources[fam]; i++)
+			free(cf->sources[fam][i]);
+		free(cf->sources[fam]);
+	}
+	free(cf->path);
+	free(cf->username);
+	freezero_str(cf->api_key);
+	free(cf->key_source);
+	free(cf->api_key_file);
+	free(cf->identity_url);
+	free(cf->dns_url);
+	free(cf->ca_file);
+	free(cf->cache_file);
+	free(cf->account_id);
+	memset(cf, 0, sizeof(*cf));
+}

@@ -1,0 +1,270 @@
+/*
+ * http.c
+ * HTTP requests over one reused libcurl handle; the only user of libcurl.
+ * SPDX-License-Identifier: ISC
+ *
+ * One easy handle serves the whole run.  curl_easy_reset() between requests
+ * clears the options but keeps the connection cache, so the second request
+ * to a host reuses the first one's TLS connection.  Every request has the
+ * run's timeout for its whole length, TLS is always verified, redirects are
+ * never followed, only https:// (and http:// to a loopback host, for tests)
+ * is spoken, a GET never carries a body, and an answer longer than the
+ * caller's limit is cut off as an error rather than buffered.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+
+static CURL	*curl;
+static long	 timeout_ms;
+static char	*ca_path;
+static bool	 global_done;
+
+/* The answer being received. */
+struct sink {
+	struct http_response	*resp;
+	size_t			 cap;
+	size_t			 max;
+	bool			 too_big;
+};
+
+enum status
+http_init(long timeout, const char *ca_file)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_err("cannot initialise libcurl");
+		return ST_TEMPFAIL;
+	}
+	global_done = true;
+	if ((curl = curl_easy_init()) == NULL) {
+		log_err("cannot initialise libcurl");
+		return ST_TEMPFAIL;
+	}
+	timeout_ms = timeout * 1000;
+	ca_path = ca_file != NULL ? xstrdup(ca_file) : NULL;
+	return ST_OK;
+}
+
+void
+http_cleanup(void)
+{
+	if (curl != NULL)
+		curl_easy_cleanup(curl);
+	curl = NULL;
+	free(ca_path);
+	ca_path = NULL;
+	if (global_done)
+		curl_global_cleanup();
+	global_done = false;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *s = arg;
+	struct http_response *r = s->resp;
+	size_t n = size * nmemb, cap;
+	char *nb;
+
+	if (r->len + n > s->max) {
+		s->too_big = true;
+		return 0;	/* makes curl fail with CURLE_WRITE_ERROR */
+	}
+	if (r->len + n + 1 > s->cap) {
+		cap = s->cap == 0 ? 1024 : s->cap;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		/* grow by hand so that the old buffer, which may hold a
+		 * token, is wiped rather than left in freed memory */
+		nb = xmalloc(cap);
+		if (r->body != NULL) {
+			memcpy(nb, r->body, r->len);
+			explicit_bzero(r->body, r->len);
+			free(r->body);
+		}
+		r->body = nb;
+		s->cap = cap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	r->body[r->len] = '\0';
+	return n;
+}
+
+/* Keeps a copy of one header's value, trimmed, in *out. */
+static void
+keep_header(const char *line, size_t len, const char *name, char **out)
+{
+	size_t nlen = strlen(name);
+	const char *v, *end;
+
+	if (len <= nlen || strncasecmp(line, name, nlen) != 0 ||
+	    line[nlen] != ':')
+		return;
+	v = line + nlen + 1;
+	end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+	    end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	free(*out);
+	*out = xstrndup(v, (size_t)(end - v));
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_response *r = arg;
+	size_t n = size * nmemb;
+
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* a new answer (after a 100 Continue): forget the last one's */
+		free(r->retry_after);
+		free(r->reply_after);
+		r->retry_after = r->reply_after = NULL;
+	}
+	keep_header(data, n, "Retry-After", &r->retry_after);
+	keep_header(data, n, "Reply-After", &r->reply_after);
+	return n;
+}
+
+/* Sets the options of one request; returns 0, or -1 when one is refused. */
+static int
+setup(const struct http_request *req, struct curl_slist **hdrs,
+    struct sink *sink, char *errbuf)
+{
+	struct http_response *resp = sink->resp;
+	char *tok;
+	int bad = 0;
+
+	curl_easy_reset(curl);
+	bad |= curl_easy_setopt(curl, CURLOPT_URL, req->url) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms) !=
+	    CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
+	    strncasecmp(req->url, "https:", 6) == 0 ? "https" : "http") !=
+	    CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
+	if (ca_path != NULL)
+		bad |= curl_easy_setopt(curl, CURLOPT_CAINFO, ca_path) !=
+		    CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_IPRESOLVE,
+	    req->family == 4 ? CURL_IPRESOLVE_V4 :
+	    req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_WHATEVER) !=
+	    CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_USERAGENT,
+	    "ddnsupdate/" DDNSUPDATE_VERSION) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) !=
+	    CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_WRITEDATA, sink) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header) !=
+	    CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp) != CURLE_OK;
+
+	*hdrs = curl_slist_append(*hdrs, req->plain ?
+	    "Accept: text/plain" : "Accept: application/json");
+	*hdrs = curl_slist_append(*hdrs, "Expect:");
+	if (req->token != NULL) {
+		tok = xasprintf("X-Auth-Token: %s", req->token);
+		*hdrs = curl_slist_append(*hdrs, tok);
+		freezero_str(tok);
+	}
+	if (strcmp(req->method, "GET") == 0)
+		bad |= curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L) != CURLE_OK;
+	else {
+		bad |= curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+		    req->method) != CURLE_OK;
+		if (req->body != NULL) {
+			*hdrs = curl_slist_append(*hdrs,
+			    "Content-Type: application/json");
+			bad |= curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+			    (long)strlen(req->body)) != CURLE_OK;
+			bad |= curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+			    req->body) != CURLE_OK;
+		}
+	}
+	if (*hdrs == NULL)
+		return -1;
+	bad |= curl_easy_setopt(curl, CURLOPT_HTTPHEADER, *hdrs) != CURLE_OK;
+	return bad ? -1 : 0;
+}
+
+enum status
+http_request(const struct http_request *req, struct http_response *resp)
+{
+	char errbuf[CURL_ERROR_SIZE];
+	struct curl_slist *hdrs = NULL, *h;
+	struct sink sink;
+	CURLcode rc;
+	double t = 0;
+
+	memset(resp, 0, sizeof(*resp));
+	memset(&sink, 0, sizeof(sink));
+	sink.resp = resp;
+	sink.max = req->max_body;
+	errbuf[0] = '\0';
+	if (curl == NULL || !config_url_allowed(req->url)) {
+		snprintf(resp->error, sizeof(resp->error), "%s",
+		    curl == NULL ? "libcurl is not initialised" :
+		    "only https:// URLs are allowed");
+		return ST_TEMPFAIL;
+	}
+	if (setup(req, &hdrs, &sink, errbuf) == -1) {
+		snprintf(resp->error, sizeof(resp->error),
+		    "libcurl refused an option (is it too old?)");
+		rc = CURLE_FAILED_INIT;
+	} else
+		rc = curl_easy_perform(curl);
+	/* wipe the header that held the token before the list is freed */
+	for (h = hdrs; h != NULL; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));
+	curl_slist_free_all(hdrs);
+	curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &t);
+	resp->seconds = t;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (resp->body == NULL)
+		resp->body = xcalloc(1, 1);
+	if (rc != CURLE_OK) {
+		resp->status = 0;
+		if (sink.too_big)
+			snprintf(resp->error, sizeof(resp->error),
+			    "answer larger than %zu bytes", req->max_body);
+		else if (resp->error[0] == '\0')
+			snprintf(resp->error, sizeof(resp->error), "%s",
+			    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+		log_info("%s %s: no answer: %s (%.3f s)", req->method, req->url,
+		    resp->error, t);
+		return ST_TEMPFAIL;
+	}
+	log_info("%s %s: HTTP %ld (%.3f s)", req->method, req->url,
+	    resp->status, t);
+	return ST_OK;
+}
+
+void
+http_response_free(struct http_response *resp)
+{
+	if (resp == NULL)
+		return;
+	if (resp->body != NULL) {
+		explicit_bzero(resp->body, resp->len);
+		free(resp->body);
+	}
+	free(resp->retry_after);
+	free(resp->reply_after);
+	memset(resp, 0, sizeof(*resp));
+}

@@ -1,0 +1,540 @@
+/*
+ * main.c
+ * The one-shot run: options, lock, load, detect, decide, apply, save, exit.
+ * SPDX-License-Identifier: ISC
+ *
+ * A run follows CONTRACT.md from top to bottom:
+ *   parse_options       the command line (exit 64 on a mistake)
+ *   config_load         the configuration and the API key (78)
+ *   cache_lock          one run at a time (75 when another holds it)
+ *   cache_load          what was published and learnt before
+ *   detect_addresses    the host's address for each family in use
+ *   update_record       for each record: the fast path, or read the live
+ *                       record, and change it when it is stale
+ *   save_state          only after Rackspace was asked, never in a dry run
+ * and returns the worst status of all as the exit status.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cache.h"
+#include "clouddns.h"
+#include "config.h"
+#include "ddnsupdate.h"
+#include "http.h"
+#include "identity.h"
+#include "ipdetect.h"
+#include "log.h"
+
+struct options {
+	const char	*config_path;
+	const char	*cache_path;
+	const char	*addr[FAM_COUNT];	/* --ipv4, --ipv6 */
+	int		 check_config;
+	int		 dry_run;
+	int		 force;
+	int		 quiet;
+	int		 verbose;
+	int		 use_syslog;
+};
+
+/* What one run works on. */
+struct run {
+	const struct options	*opt;
+	const struct config	*cf;
+	struct state		 state;
+	struct dns_session	 dns;
+	char			 addr[FAM_COUNT][INET6_ADDRSTRLEN];
+	enum status		 detected[FAM_COUNT];
+	time_t			 now;
+	int			 changed;	/* records changed this run */
+};
+
+static const char synopsis[] =
+    "usage: ddnsupdate [-fnqv] [-c file] [-C file] [--ipv4 addr] "
+    "[--ipv6 addr] [--syslog]\n"
+    "       ddnsupdate --check-config [-c file]\n"
+    "       ddnsupdate -V | -h\n";
+
+static const char option_help[] =
+    "  -c, --config FILE   configuration (default $DDNSUPDATE_CONFIG, else "
+    CONFIG_DEFAULT_PATH ")\n"
+    "  -C, --cache FILE    state file (default cache_file, else "
+    "$STATE_DIRECTORY/cache.json,\n"
+    "                      else " CACHE_DEFAULT_PATH ")\n"
+    "  -n, --dry-run       read everything, change nothing, print what "
+    "would change\n"
+    "  -f, --force         read every live record and repair it if stale\n"
+    "  -q, --quiet         print nothing but errors\n"
+    "  -v, --verbose       print progress on stderr\n"
+    "      --ipv4 ADDR     publish ADDR in the A records instead of "
+    "detecting it\n"
+    "      --ipv6 ADDR     publish ADDR in the AAAA records instead of "
+    "detecting it\n"
+    "      --check-config  validate the configuration, without network\n"
+    "      --syslog        also send every message to syslog\n"
+    "  -V, --version       print the version\n"
+    "  -h, --help          print this help\n"
+    "Exit status: 0 done, 64 usage, 73 state file, 75 temporary failure,\n"
+    "76 API refused, 77 authentication, 78 configuration.  "
+    "See ddnsupdate(1).\n";
+
+static void
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("ddnsupdate: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(synopsis, stderr);
+	exit(ST_USAGE);
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *opt)
+{
+	enum { OPT_IPV4 = 256, OPT_IPV6, OPT_CHECK, OPT_SYSLOG };
+	static const struct option longopts[] = {
+		{ "cache", required_argument, NULL, 'C' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "config", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "ipv4", required_argument, NULL, OPT_IPV4 },
+		{ "ipv6", required_argument, NULL, OPT_IPV6 },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *why;
+	char buf[INET6_ADDRSTRLEN];
+	int ch;
+
+	memset(opt, 0, sizeof(*opt));
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":C:c:fhnqVv", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			opt->cache_path = optarg;
+			break;
+		case 'c':
+			opt->config_path = optarg;
+			break;
+		case 'f':
+			opt->force = 1;
+			break;
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(option_help, stdout);
+			exit(ST_OK);
+		case 'n':
+			opt->dry_run = 1;
+			break;
+		case 'q':
+			opt->quiet = 1;
+			break;
+		case 'V':
+			puts("ddnsupdate " DDNSUPDATE_VERSION);
+			exit(ST_OK);
+		case 'v':
+			opt->verbose = 1;
+			break;
+		case OPT_IPV4:
+		case OPT_IPV6:
+			/* the family now; the global check once the
+			 * configuration says whether allow_nonglobal */
+			if (ipdetect_parse(optarg, strlen(optarg),
+			    ch == OPT_IPV4 ? FAM_V4 : FAM_V6, buf, &why) !=
+			    ST_OK)
+				usage_error(ch == OPT_IPV4 ?
+				    "--ipv4 %s: not an IPv4 address" :
+				    "--ipv6 %s: not an IPv6 address", optarg);
+			opt->addr[ch == OPT_IPV4 ? FAM_V4 : FAM_V6] = optarg;
+			break;
+		case OPT_CHECK:
+			opt->check_config = 1;
+			break;
+		case OPT_SYSLOG:
+			opt->use_syslog = 1;
+			break;
+		case ':':
+			usage_error("%s needs an argument", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+	if (opt->quiet && opt->verbose)
+		usage_error("%s", "-q and -v contradict each other");
+	if (opt->check_config && (opt->dry_run || opt->force ||
+	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
+	    opt->cache_path != NULL))
+		usage_error("%s", "--check-config takes only -c, -q and -v");
+}
+
+static const char *
+config_path(const struct options *opt)
+{
+	const char *env;
+
+	if (opt->config_path != NULL)
+		return opt->config_path;
+	if ((env = getenv("DDNSUPDATE_CONFIG")) != NULL && *env != '\0')
+		return env;
+	return CONFIG_DEFAULT_PATH;
+}
+
+/* The state file path; caller frees. */
+static char *
+cache_path(const struct options *opt, const struct config *cf)
+{
+	const char *dir;
+	size_t n;
+
+	if (opt->cache_path != NULL)
+		return xstrdup(opt->cache_path);
+	if (cf->cache_file != NULL)
+		return xstrdup(cf->cache_file);
+	if ((dir = getenv("STATE_DIRECTORY")) != NULL && *dir != '\0') {
+		n = strcspn(dir, ":");	/* systemd may list several */
+		return xasprintf("%.*s/cache.json", (int)n, dir);
+	}
+	return xstrdup(CACHE_DEFAULT_PATH);
+}
+
+/* The addresses given with --ipv4/--ipv6 must also be global. */
+static enum status
+check_cli_addresses(struct run *r)
+{
+	const char *why;
+	int fam;
+
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		if (r->opt->addr[fam] == NULL)
+			continue;
+		if (ipdetect_check(r->opt->addr[fam], fam,
+		    r->cf->allow_nonglobal, r->addr[fam], &why) != ST_OK) {
+			log_err("%s %s: %s", fam == FAM_V4 ? "--ipv4" :
+			    "--ipv6", r->opt->addr[fam], why);
+			fputs(synopsis, stderr);
+			return ST_USAGE;
+		}
+	}
+	return ST_OK;
+}
+
+/* The address of each family that a record uses, once per family. */
+static void
+detect_addresses(struct run *r)
+{
+	bool used[FAM_COUNT] = { false, false };
+	size_t i;
+	int fam;
+
+	for (i = 0; i < r->cf->nrecords; i++)
+		used[r->cf->records[i].family] = true;
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		r->detected[fam] = ST_OK;
+		if (!used[fam] || r->addr[fam][0] != '\0')
+			continue;
+		r->detected[fam] = ipdetect_run(r->cf, fam, r->addr[fam]);
+		if (r->detected[fam] == ST_OK)
+			log_info("%s address %s", fam == FAM_V4 ? "IPv4" :
+			    "IPv6", r->addr[fam]);
+	}
+}
+
+/* Replaces *dst with a copy of src (may be NULL). */
+static void
+set_string(char **dst, const char *src)
+{
+	char *copy = src != NULL ? xstrdup(src) : NULL;
+
+	free(*dst);
+	*dst = copy;
+}
+
+/*
+ * The state entry of rc, made to agree with the configuration: ids that
+ * the configuration gives win, and a zone or id that changed makes what
+ * was learnt under the old one stale.
+ */
+static struct record_state *
+record_state(struct run *r, const struct record_conf *rc)
+{
+	struct record_state *rs;
+
+	if ((rs = cache_record_find(&r->state, rc)) == NULL)
+		rs = cache_record_add(&r->state, rc);
+	if ((rc->domain != NULL && rs->zone != NULL &&
+	    !streq(rc->domain, rs->zone)) ||
+	    (rc->domain_id != NULL && rs->domain_id != NULL &&
+	    !streq(rc->domain_id, rs->domain_id)) ||
+	    (rc->record_id != NULL && rs->record_id != NULL &&
+	    !streq(rc->record_id, rs->record_id))) {
+		set_string(&rs->zone, NULL);
+		set_string(&rs->domain_id, NULL);
+		set_string(&rs->record_id, NULL);
+		set_string(&rs->data, NULL);
+		rs->verified = 0;
+	}
+	if (rc->domain_id != NULL)
+		set_string(&rs->domain_id, rc->domain_id);
+	if (rc->record_id != NULL)
+		set_string(&rs->record_id, rc->record_id);
+	return rs;
+}
+
+/* The TTL to publish: the configured one, else the one the record has. */
+static long
+wanted_ttl(const struct record_conf *rc, const struct record_state *rs)
+{
+	return rc->ttl > 0 ? rc->ttl : rs->ttl;
+}
+
+/* Finds the live record: by its known id, else by name; *found 0 if none. */
+static enum status
+read_live(struct run *r, const struct record_conf *rc,
+    struct record_state *rs, struct live_record *live, bool *found)
+{
+	enum status st;
+
+	*found = false;
+	if (rs->record_id != NULL) {
+		if ((st = clouddns_get_record(&r->dns, rs->domain_id,
+		    rs->record_id, live, found)) != ST_OK || *found)
+			return st;
+		if (rc->record_id != NULL) {
+			log_err("%s: record %s does not exist in zone %s "
+			    "(record_id in %s)", rs->name != NULL ? rs->name :
+			    "the record", rc->record_id, rs->domain_id,
+			    r->cf->path);
+			return ST_PROTOCOL;
+		}
+		log_info("%s %s: cached record id %s is gone; looking it up",
+		    rs->name, family_rtype(rc->family), rs->record_id);
+		set_string(&rs->record_id, NULL);
+	}
+	if (rs->name == NULL)
+		return ST_OK;	/* no name and no id: nothing to search by */
+	st = clouddns_find_record(&r->dns, rs->domain_id, rc->family, rs->name,
+	    NULL, live, found);
+	if (st == ST_OK && *found)
+		set_string(&rs->record_id, live->id);
+	return st;
+}
+
+/* The change line of CONTRACT.md 3. */
+static void
+print_change(struct run *r, const struct record_conf *rc, const char *name,
+    const char *old, long old_ttl, long ttl)
+{
+	char ttls[64] = "";
+
+	if (old_ttl > 0 && ttl > 0 && old_ttl != ttl)
+		snprintf(ttls, sizeof(ttls), " (ttl %ld -> %ld)", old_ttl, ttl);
+	log_change("%s %s %s -> %s%s%s", name, family_rtype(rc->family),
+	    old != NULL ? old : "(none)", r->addr[rc->family], ttls,
+	    r->opt->dry_run ? " (dry run)" : "");
+}
+
+/* The record's state after the API confirmed that it holds addr. */
+static void
+published(struct run *r, const struct record_conf *rc,
+    struct record_state *rs, long ttl)
+{
+	set_string(&rs->data, r->addr[rc->family]);
+	rs->ttl = ttl;
+	rs->verified = r->now;
+	if (rc->family == FAM_V4)
+		set_string(&r->state.ip, r->addr[rc->family]);
+}
+
+/*
+ * Brings one record up to date.  The fast path needs nothing from
+ * Rackspace; otherwise the zone and record are found (ids cached), the
+ * live record is read when it is due for verification, and a stale record
+ * is changed and its job waited for.
+ */
+static enum status
+update_record(struct run *r, const struct record_conf *rc)
+{
+	struct record_state *rs;
+	struct live_record live;
+	const char *addr = r->addr[rc->family], *old;
+	char old_data[INET6_ADDRSTRLEN + 64];
+	char *zone_id = NULL, *zone_name = NULL, *new_id = NULL;
+	bool due, found = false, have_live = false;
+	long ttl, old_ttl;
+	enum status st;
+
+	if (r->detected[rc->family] != ST_OK)
+		return r->detected[rc->family];
+	rs = record_state(r, rc);
+	memset(&live, 0, sizeof(live));
+	due = r->opt->force || rs->verified == 0 || rs->data == NULL ||
+	    r->cf->verify_interval == 0 ||
+	    r->now - rs->verified >= r->cf->verify_interval;
+	ttl = wanted_ttl(rc, rs);
+	if (!due && streq(rs->data, addr) && ttl == rs->ttl) {
+		log_info("%s %s: holds %s (verified within %ld s): nothing "
+		    "to do", rs->name, family_rtype(rc->family), addr,
+		    r->cf->verify_interval);
+		return ST_OK;
+	}
+
+	/* the zone */
+	if (rs->domain_id == NULL) {
+		if ((st = clouddns_find_zone(&r->dns, rs->name, rc->domain,
+		    &zone_id, &zone_name)) != ST_OK)
+			goto out;
+		set_string(&rs->domain_id, zone_id);
+		set_string(&rs->zone, zone_name);
+	}
+	/* the live record, when due or when its id is unknown */
+	if (due || rs->record_id == NULL) {
+		log_info("%s %s: reading the live record (%s)", rs->name != NULL ?
+		    rs->name : rc->record_id, family_rtype(rc->family),
+		    r->opt->force ? "-f" : rs->verified == 0 ?
+		    "never verified" : "verification due");
+		if ((st = read_live(r, rc, rs, &live, &found)) != ST_OK)
+			goto out;
+		have_live = found;
+		if (found) {
+			if (rs->name == NULL)
+				rs->name = xstrdup(live.name);
+			ttl = rc->ttl > 0 ? rc->ttl : live.ttl;
+			if (streq(live.data, addr) && live.ttl == ttl) {
+				log_info("%s %s: the live record holds %s: "
+				    "nothing to change", rs->name,
+				    family_rtype(rc->family), addr);
+				published(r, rc, rs, ttl);
+				goto out;
+			}
+		} else if (!r->cf->create_missing) {
+			log_err("%s %s: no such record in zone %s; set "
+			    "\"create_missing\": true to create it", rs->name,
+			    family_rtype(rc->family),
+			    rs->zone != NULL ? rs->zone : rs->domain_id);
+			st = ST_PROTOCOL;
+			goto out;
+		}
+	}
+
+	/* the change; the old value is kept before published() replaces it */
+	old = have_live ? live.data : rs->record_id != NULL ? rs->data : NULL;
+	snprintf(old_data, sizeof(old_data), "%s", old != NULL ? old : "");
+	old_ttl = have_live ? live.ttl : rs->ttl;
+	if (r->opt->dry_run) {
+		print_change(r, rc, rs->name, old, old_ttl, ttl);
+		goto out;
+	}
+	if (rs->record_id != NULL)
+		st = clouddns_update(&r->dns, rs->domain_id, rs->record_id,
+		    rs->name, addr, ttl, rc->comment);
+	else {
+		if (ttl <= 0)
+			ttl = 300;
+		st = clouddns_create(&r->dns, rs->domain_id, rc->family,
+		    rs->name, addr, ttl, rc->comment, &new_id);
+		set_string(&rs->record_id, new_id);
+	}
+	if (st != ST_OK)
+		goto out;
+	published(r, rc, rs, ttl);
+	r->changed++;
+	print_change(r, rc, rs->name, old != NULL ? old_data : NULL, old_ttl,
+	    ttl);
+out:
+	live_record_free(&live);
+	free(zone_id);
+	free(zone_name);
+	free(new_id);
+	return st;
+}
+
+/* Writes the state when Rackspace was asked; never in a dry run. */
+static enum status
+save_state(struct run *r, const char *path)
+{
+	enum status st;
+
+	if (r->opt->dry_run || r->dns.requests == 0)
+		return ST_OK;
+	if ((st = cache_save(path, &r->state)) != ST_OK) {
+		if (r->changed > 0)
+			log_err("%d DNS record%s changed as printed, but the "
+			    "state file was not written; the next run will "
+			    "read the live records again", r->changed,
+			    r->changed == 1 ? " was" : "s were");
+		else
+			log_err("no DNS record was changed");
+	}
+	return st;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options opt;
+	struct config cf;
+	struct run run;
+	char *state_path = NULL;
+	enum status st, rst;
+	size_t i;
+	int lockfd = -1;
+
+	parse_options(argc, argv, &opt);
+	log_init(opt.quiet, opt.verbose, opt.use_syslog);
+	memset(&run, 0, sizeof(run));
+	run.opt = &opt;
+	run.cf = &cf;
+	run.now = time(NULL);
+
+	if ((st = config_load(config_path(&opt), &cf)) != ST_OK)
+		goto out;
+	if (opt.check_config) {
+		config_dump(&cf);
+		if (!opt.quiet)
+			printf("%s: valid, %zu record%s\n", cf.path,
+			    cf.nrecords, cf.nrecords == 1 ? "" : "s");
+		goto out;
+	}
+	if ((st = check_cli_addresses(&run)) != ST_OK)
+		goto out;
+	state_path = cache_path(&opt, &cf);
+	/* a dry run writes nothing, and the rename in cache_save makes
+	 * every read see a whole file: it needs no lock */
+	if (!opt.dry_run && (st = cache_lock(state_path, &lockfd)) != ST_OK)
+		goto out;
+	cache_load(state_path, &run.state);
+	if ((st = http_init(cf.timeout, cf.ca_file)) != ST_OK)
+		goto out;
+	run.dns.cf = &cf;
+	run.dns.st = &run.state;
+	run.dns.now = run.now;
+
+	detect_addresses(&run);
+	for (i = 0; i < cf.nrecords; i++) {
+		rst = update_record(&run, &cf.records[i]);
+		st = status_worst(st, rst);
+	}
+	st = status_worst(st, save_state(&run, state_path));
+out:
+	http_cleanup();
+	state_free(&run.state);
+	cache_unlock(lockfd);
+	free(state_path);
+	config_free(&cf);
+	log_close();
+	return st;
+}
