@@ -382,6 +382,7 @@ update_record(struct run *r, const struct record_conf *rc)
 	rs = record_state(r, rc);
 	memset(&live, 0, sizeof(live));
 	due = r->opt->force || rs->verified == 0 || rs->data == NULL ||
+	    rs->name == NULL ||
 	    r->cf->verify_interval == 0 ||
 	    r->now - rs->verified >= r->cf->verify_interval;
 	ttl = wanted_ttl(rc, rs);

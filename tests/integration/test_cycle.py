@@ -53,6 +53,16 @@ class FirstRun(Case):
                      f != "cache.json.lock"]
         self.assertEqual(leftovers, [], "a temporary file was left")
 
+    def test_one_connection_serves_the_whole_run(self):
+        # echo, Identity and Cloud DNS share one host here, so the reused
+        # handle makes one TLS connection for all seven requests
+        before = self.sim.connections
+        res = self.run_ddns()
+        self.assertRun(res, 0, out=LINE, err="")
+        self.assertEqual(len(self.sim.requests()), 7)
+        self.assertEqual(self.sim.connections - before, 1)
+        self.assertEqual(len({e["conn"] for e in self.sim.requests()}), 1)
+
     def test_second_run_asks_only_the_echo_source(self):
         self.first_run()
         before = open(self.cache).read()
