@@ -80,7 +80,7 @@ build/asan/tests/test_%: tests/unit/test_%.c $(MODULES:%=build/asan/%.o) tests/u
 	    $(MODULES:%=build/asan/%.o) $(DEPS_LIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_TESTS:%=build/tests/test_%)
-	@for t in $(UNIT_TESTS:%=build/tests/test_%); do $$t || exit 1; done
+	@rc=0; for t in $^; do $$t || rc=1; done; exit $$rc
 
 integration: ddnsupdate
 	DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate $(PYTHON) tests/integration/run_tests.py
@@ -89,7 +89,8 @@ check: unit integration
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
 check-sanitize: build/asan/ddnsupdate $(UNIT_TESTS:%=build/asan/tests/test_%)
-	@for t in $(UNIT_TESTS:%=build/asan/tests/test_%); do $$t || exit 1; done
+	@rc=0; for t in $(UNIT_TESTS:%=build/asan/tests/test_%); do \
+	    $$t || rc=1; done; exit $$rc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	DDNSUPDATE_BIN=$(CURDIR)/build/asan/ddnsupdate \

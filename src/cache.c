@@ -157,6 +157,10 @@ cache_parse(const char *text, size_t len, struct state *st, const char **why)
 
 	memset(st, 0, sizeof(*st));
 	*why = NULL;
+	if (memchr(text, '\0', len) != NULL) {
+		*why = "binary, not JSON";
+		return ST_PROTOCOL;
+	}
 	if ((root = cJSON_ParseWithLength(text, len)) == NULL) {
 		*why = len == 0 ? "empty" : "not valid JSON";
 		return ST_PROTOCOL;

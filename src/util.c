@@ -176,6 +176,9 @@ iso8601_parse(const char *s, time_t *t)
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)))
+		return -1;
 	if (*p == '.' || *p == ',') {
 		p++;
 		if (*p < '0' || *p > '9')
