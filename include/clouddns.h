@@ -23,6 +23,9 @@ struct dns_session {
 	const struct config	*cf;
 	struct state		*st;
 	time_t			 now;
+	bool			 authed;	/* a token was obtained in this
+						   run: use it, even if a
+						   skewed clock calls it old */
 	bool			 reauthed;	/* the one fresh authentication
 						   after a 401 is spent */
 	bool			 backoff_said;	/* the wait was reported */

@@ -179,11 +179,12 @@ call(struct dns_session *s, const char *method, const char *path,
 		}
 		return ST_TEMPFAIL;
 	}
-	if (!identity_is_valid(s->cf, s->st, s->now)) {
+	if (!s->authed && !identity_is_valid(s->cf, s->st, s->now)) {
 		s->requests++;
 		if ((st = identity_authenticate(s->cf, s->st, s->now)) !=
 		    ST_OK)
 			return st;
+		s->authed = true;
 	}
 	*urlp = xasprintf("%s%s", identity_dns_url(s->cf, s->st), path);
 	memset(&req, 0, sizeof(req));

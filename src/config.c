@@ -401,9 +401,6 @@ parse_record(struct checker *ck, const cJSON *obj, size_t idx,
 	    strlen(rc->comment) > COMMENT_MAX)
 		bad(ck, "%scomment: longer than %d characters", prefix,
 		    COMMENT_MAX);
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(obj, "comment")) &&
-	    rc->comment == NULL)
-		rc->comment = xstrdup("");	/* "" removes a comment */
 }
 
 static void
@@ -767,6 +764,7 @@ void
 config_dump(const struct config *cf)
 {
 	const struct record_conf *rc;
+	char ttl[32];
 	size_t i, j;
 	int fam;
 
@@ -797,12 +795,14 @@ config_dump(const struct config *cf)
 			    cf->sources[fam][j]);
 	for (i = 0; i < cf->nrecords; i++) {
 		rc = &cf->records[i];
-		log_info("  records[%zu] %s %s ttl %s%ld%s domain %s "
+		if (rc->ttl < 0)
+			snprintf(ttl, sizeof(ttl), "(the live one)");
+		else
+			snprintf(ttl, sizeof(ttl), "%ld", rc->ttl);
+		log_info("  records[%zu] %s %s ttl %s domain %s "
 		    "domain_id %s record_id %s%s%s", i,
 		    rc->name != NULL ? rc->name : "(from the API)",
-		    family_rtype(rc->family),
-		    rc->ttl < 0 ? "(keep live" : "",
-		    rc->ttl < 0 ? 0L : rc->ttl, rc->ttl < 0 ? ")" : "",
+		    family_rtype(rc->family), ttl,
 		    rc->domain != NULL ? rc->domain : "(discover)",
 		    rc->domain_id != NULL ? rc->domain_id : "(look up)",
 		    rc->record_id != NULL ? rc->record_id : "(look up)",

@@ -178,7 +178,8 @@ parse_options(int argc, char *argv[], struct options *opt)
 	if (opt->check_config && (opt->dry_run || opt->force ||
 	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
 	    opt->cache_path != NULL))
-		usage_error("%s", "--check-config takes only -c, -q and -v");
+		usage_error("%s", "--check-config takes only -c, -q, -v and "
+		    "--syslog");
 }
 
 static const char *
@@ -340,7 +341,9 @@ print_change(struct run *r, const struct record_conf *rc, const char *name,
 {
 	char ttls[64] = "";
 
-	if (old_ttl > 0 && ttl > 0 && old_ttl != ttl)
+	/* CONTRACT.md 3: the suffix marks a change of TTL alone */
+	if (old != NULL && strcmp(old, r->addr[rc->family]) == 0 &&
+	    old_ttl > 0 && ttl > 0 && old_ttl != ttl)
 		snprintf(ttls, sizeof(ttls), " (ttl %ld -> %ld)", old_ttl, ttl);
 	log_change("%s %s %s -> %s%s%s", name, family_rtype(rc->family),
 	    old != NULL ? old : "(none)", r->addr[rc->family], ttls,
@@ -381,7 +384,8 @@ update_record(struct run *r, const struct record_conf *rc)
 		return r->detected[rc->family];
 	rs = record_state(r, rc);
 	memset(&live, 0, sizeof(live));
-	due = r->opt->force || rs->verified == 0 || rs->data == NULL ||
+	due = r->opt->force || r->opt->dry_run || rs->verified == 0 ||
+	    rs->data == NULL ||
 	    rs->name == NULL ||
 	    r->cf->verify_interval == 0 ||
 	    r->now - rs->verified >= r->cf->verify_interval;
@@ -518,6 +522,8 @@ main(int argc, char *argv[])
 	if (!opt.dry_run && (st = cache_lock(state_path, &lockfd)) != ST_OK)
 		goto out;
 	cache_load(state_path, &run.state);
+	if (opt.dry_run)
+		cache_forget_token(&run.state);	/* prove the credentials */
 	if ((st = http_init(cf.timeout, cf.ca_file)) != ST_OK)
 		goto out;
 	run.dns.cf = &cf;

@@ -152,6 +152,14 @@ class DryRun(Case):
         self.assertEqual(self.live()["data"], OLD)
         self.assertFalse(os.path.exists(self.cache))
 
+    def test_dry_run_on_the_fast_path_still_reads_and_authenticates(self):
+        self.first_run()
+        res = self.run_ddns("-n")
+        self.assertRun(res, 0, out="", err="")
+        self.assertEqual(len(self.sim.requests("POST", "/tokens")), 1)
+        self.assertEqual(len(self.sim.requests("GET", "/records/")), 1)
+        self.assertEqual(self.sim.requests("PUT"), [])
+
     def test_dry_run_leaves_an_existing_state_untouched(self):
         self.first_run()
         before = open(self.cache).read()
