@@ -25,6 +25,9 @@ struct http_request {
 					   over that IP version only */
 	size_t		 max_body;	/* answers longer than this fail */
 	bool		 plain;		/* echo service: Accept text/plain */
+	bool		 fresh;		/* on a new connection, so that libcurl
+					   never resends it by itself when a
+					   reused one dies (a create) */
 };
 
 /* What came back.  Release with http_response_free(). */

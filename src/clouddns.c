@@ -192,6 +192,7 @@ call(struct dns_session *s, const char *method, const char *path,
 	req.url = *urlp;
 	req.body = body;
 	req.max_body = HTTP_API_MAX_BODY;
+	req.fresh = strcmp(method, "POST") == 0;	/* never resent */
 	for (;;) {
 		req.token = s->st->token;
 		s->requests++;

@@ -156,6 +156,8 @@ setup(const struct http_request *req, struct curl_slist **hdrs,
 	    strncasecmp(req->url, "https:", 6) == 0 ? "https" : "http") !=
 	    CURLE_OK;
 	bad |= curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+	bad |= curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT,
+	    req->fresh ? 1L : 0L) != CURLE_OK;
 	bad |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
 	if (ca_path != NULL)

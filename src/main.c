@@ -524,6 +524,8 @@ main(int argc, char *argv[])
 	cache_load(state_path, &run.state);
 	if (opt.dry_run)
 		cache_forget_token(&run.state);	/* prove the credentials */
+	if (run.state.backoff_until <= run.now)
+		run.state.backoff_until = 0;	/* the wait is over */
 	if ((st = http_init(cf.timeout, cf.ca_file)) != ST_OK)
 		goto out;
 	run.dns.cf = &cf;
