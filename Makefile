@@ -82,13 +82,19 @@ build/asan/tests/test_%: tests/unit/test_%.c $(MODULES:%=build/asan/%.o) tests/u
 unit: $(UNIT_TESTS:%=build/tests/test_%)
 	@rc=0; for t in $^; do $$t || rc=1; done; exit $$rc
 
-integration: ddnsupdate
+# The crash test's LD_PRELOAD shim that widens the save window.
+build/slowio.so: tests/crash/slowio.c
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -D_GNU_SOURCE $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
+
+integration: ddnsupdate build/slowio.so
 	DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate $(PYTHON) tests/integration/run_tests.py
 
 check: unit integration
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
-check-sanitize: build/asan/ddnsupdate $(UNIT_TESTS:%=build/asan/tests/test_%)
+check-sanitize: build/asan/ddnsupdate build/slowio.so \
+	    $(UNIT_TESTS:%=build/asan/tests/test_%)
 	@rc=0; for t in $(UNIT_TESTS:%=build/asan/tests/test_%); do \
 	    $$t || rc=1; done; exit $$rc
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \

@@ -27,6 +27,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -315,6 +317,44 @@ render(const struct state *st)
 	return text;
 }
 
+/*
+ * Removes temporary files that a run killed in the middle of a save left
+ * beside path (path + "." + six mkstemp characters).  The caller holds the
+ * lock, so no other run is writing one.
+ */
+static void
+remove_stale(const char *path)
+{
+	struct dirent *de;
+	char *dircopy, *basecopy;
+	const char *base, *rest;
+	size_t blen, i;
+	DIR *dir;
+
+	dircopy = xstrdup(path);
+	basecopy = xstrdup(path);
+	base = basename(basecopy);
+	blen = strlen(base);
+	if ((dir = opendir(dirname(dircopy))) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (strncmp(de->d_name, base, blen) != 0 ||
+			    de->d_name[blen] != '.')
+				continue;
+			rest = de->d_name + blen + 1;
+			for (i = 0; i < 6; i++)
+				if (!isalnum((unsigned char)rest[i]))
+					break;
+			if (i == 6 && rest[6] == '\0' &&
+			    unlinkat(dirfd(dir), de->d_name, 0) == 0)
+				log_info("removed %s, left by a run that was "
+				    "killed while saving", de->d_name);
+		}
+		closedir(dir);
+	}
+	free(dircopy);
+	free(basecopy);
+}
+
 static int
 write_all(int fd, const char *buf, size_t len)
 {
@@ -340,6 +380,7 @@ cache_save(const char *path, const struct state *st)
 	size_t len;
 	int fd, dfd, saved;
 
+	remove_stale(path);
 	text = render(st);
 	len = strlen(text);
 	tmp = xasprintf("%s.XXXXXX", path);
