@@ -27,7 +27,8 @@ UNIT_TESTS = config cache ipdetect identity clouddns api util
 
 # Debian packages: what the build, the tests and the demo need.
 DEB_PACKAGES = gcc make pkg-config libcurl4-openssl-dev libcjson-dev \
-	       libcmocka-dev python3 openssl mandoc
+	       libcmocka-dev python3 openssl mandoc valgrind clang \
+	       libclang-rt-14-dev
 SUDO	= $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 all: ddnsupdate
@@ -102,6 +103,27 @@ check-sanitize: build/asan/ddnsupdate build/slowio.so \
 	DDNSUPDATE_BIN=$(CURDIR)/build/asan/ddnsupdate \
 	    $(PYTHON) tests/integration/run_tests.py
 
+# Every integration run again at -v: no secret in any output or file.
+check-secrets: ddnsupdate build/slowio.so
+	DDNSUPDATE_TEST_VERBOSE=1 DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate \
+	    $(PYTHON) tests/integration/run_tests.py
+
+# The cycle, configuration and state cases under valgrind memcheck; any
+# error or leak makes the run exit 99 and its case fail.  The logs stay in
+# build/valgrind; the line after the tests sums their ERROR SUMMARY lines.
+VALGRIND = valgrind --leak-check=full \
+	--show-leak-kinds=definite,indirect,possible \
+	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
+check-valgrind: ddnsupdate
+	rm -rf build/valgrind && mkdir -p build/valgrind
+	DDNSUPDATE_WRAPPER="$(VALGRIND) --log-file=$(CURDIR)/build/valgrind/%p.log" \
+	DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate \
+	    $(PYTHON) tests/integration/run_tests.py test_cycle test_config_state
+	@cat build/valgrind/*.log | awk '/ERROR SUMMARY/ { n++; e += $$4 } \
+	    /definitely lost:/ { d += $$4 } \
+	    END { printf "valgrind: %d runs, ERROR SUMMARY: %d errors, " \
+	    "definitely lost: %d bytes\n", n, e, d; exit (e > 0) }'
+
 demo: ddnsupdate
 	$(PYTHON) tests/integration/demo.py $(CURDIR)/ddnsupdate
 
@@ -126,6 +148,7 @@ uninstall:
 clean:
 	rm -rf build ddnsupdate
 
-.PHONY: all deps unit integration check check-sanitize demo lint install \
+.PHONY: all deps unit integration check check-sanitize check-secrets \
+	check-valgrind demo lint install \
 	uninstall clean
 .SECONDARY:

@@ -24,6 +24,13 @@ from simulator import Simulator  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BIN = os.environ.get("DDNSUPDATE_BIN", os.path.join(ROOT, "ddnsupdate"))
+# make check-secrets: every run also gets -v, stderr is not compared, and
+# no secret may appear in any output or in any file the program wrote
+# other than the state file.
+VERBOSE = os.environ.get("DDNSUPDATE_TEST_VERBOSE") == "1"
+# make check-valgrind: every run goes through this command (split on
+# white space), e.g. "valgrind --error-exitcode=99 ..."
+WRAPPER = os.environ.get("DDNSUPDATE_WRAPPER", "").split()
 USER = "jdoe"
 KEY = "0123456789abcdef0123456789abcdef"
 OLD = "198.51.100.4"        # what the live record holds at the start
@@ -72,6 +79,10 @@ class Case(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="ddns-case-")
         self.addCleanup(shutil.rmtree, self.dir, True)
         self.cache = os.path.join(self.dir, "cache.json")
+        self.state_files = {self.cache}     # may hold the token
+        self.inputs = set()
+        self.seen_tokens = set()
+        self.addCleanup(self.check_files_hold_no_secret)
         self.keyfile = os.path.join(self.dir, "api_key")
         self.write(self.keyfile, KEY + "\n", 0o600)
         self.zone = self.sim.add_zone("example.com")
@@ -87,6 +98,8 @@ class Case(unittest.TestCase):
         with open(path, "w") as f:
             f.write(text)
         os.chmod(path, mode)
+        if path != self.cache:
+            self.inputs.add(path)
         return path
 
     def config(self, records=None, mode=0o600, name="config.json", **keys):
@@ -131,7 +144,9 @@ class Case(unittest.TestCase):
              if k not in ("DDNSUPDATE_API_KEY", "CREDENTIALS_DIRECTORY",
                           "STATE_DIRECTORY", "DDNSUPDATE_CONFIG")}
         e.update(env or {})
-        argv = [BIN, "-c", conf or self.conf, *args]
+        if VERBOSE and not {"-q", "--quiet", "-V", "-h"} & set(args):
+            args = ("-v", *args)
+        argv = [*WRAPPER, BIN, "-c", conf or self.conf, *args]
         t0 = time.monotonic()
         p = subprocess.run(argv, capture_output=True, text=True, env=e,
                            timeout=timeout, stdin=subprocess.DEVNULL)
@@ -143,8 +158,8 @@ class Case(unittest.TestCase):
     def check_output_hygiene(self, res):
         """What every run must show: no secret anywhere, and every stderr
         line starting with "ddnsupdate: " (one line per message)."""
-        secrets = [KEY] + list(self.sim.tokens)
-        for s in secrets:
+        self.seen_tokens |= set(self.sim.tokens)
+        for s in [KEY, *self.seen_tokens]:
             self.assertNotIn(s, res.out + res.err, "a secret was printed")
         for line in res.err.splitlines():
             if line.startswith("usage:") or line.startswith("       ddns"):
@@ -154,6 +169,19 @@ class Case(unittest.TestCase):
             self.assertTrue(line.startswith("ddnsupdate: "),
                             f"stray stderr line {line!r}\n{res}")
 
+    def check_files_hold_no_secret(self):
+        """No file the program wrote, but the state file, holds a secret."""
+        for top, dirs, files in os.walk(self.dir):
+            for name in files:
+                path = os.path.join(top, name)
+                if path in self.inputs or path in self.state_files:
+                    continue
+                with open(path, "rb") as f:
+                    data = f.read()
+                for s in [KEY, *self.seen_tokens]:
+                    self.assertNotIn(s.encode(), data,
+                                     f"a secret was written to {path}")
+
     # ------------------------------------------------------------ checks
 
     def assertRun(self, res, rc, out=None, err=None, out_re=None,
@@ -161,13 +189,23 @@ class Case(unittest.TestCase):
         """Exit status; stdout/stderr equal to out/err, or searched by the
         regular expressions out_re/err_re (multi-line mode)."""
         self.assertEqual(res.rc, rc, res)
-        for got, want, pattern, what in ((res.out, out, out_re, "stdout"),
-                                         (res.err, err, err_re, "stderr")):
+        checks = [(res.out, out, out_re, "stdout")]
+        if not VERBOSE:
+            checks.append((res.err, err, err_re, "stderr"))
+        for got, want, pattern, what in checks:
             if want is not None:
                 self.assertEqual(got, want, f"{what}\n{res}")
             if pattern is not None:
                 self.assertRegex(got, re.compile(pattern, re.M),
                                  f"{what}\n{res}")
+
+    def assertOneMessage(self, res):
+        """Exactly one line on stderr (at -v, progress lines come too)."""
+        lines = res.err.splitlines()
+        if VERBOSE:
+            self.assertGreaterEqual(len(lines), 1, res)
+        else:
+            self.assertEqual(len(lines), 1, res)
 
     def calls(self):
         """The Rackspace requests of the last run as "METHOD path" lines

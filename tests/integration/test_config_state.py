@@ -26,7 +26,7 @@ class BadConfig(Case):
         res = self.run_ddns(conf=conf)
         self.assertRun(res, 78, out="", err_re=r"holds the API key and is "
                        r"readable by others; run: chmod o-rwx " + conf)
-        self.assertEqual(len(res.err.splitlines()), 1)
+        self.assertOneMessage(res)
         self.assertEqual(self.sim.requests(), [])
 
     def test_world_readable_key_file_is_78(self):
@@ -117,7 +117,8 @@ class StateFile(Case):
             self.write(self.cache, junk)
             res = self.run_ddns("-f")
             self.assertEqual(res.rc, 0, res)
-            warnings = res.err.splitlines()
+            self.assertOneMessage(res)
+            warnings = [l for l in res.err.splitlines() if "warning:" in l]
             self.assertEqual(len(warnings), 1, res)
             self.assertRegex(warnings[0], r"^ddnsupdate: warning: state file "
                              r".* starting as a first run")
@@ -165,6 +166,7 @@ class StateFile(Case):
 
     def test_cache_option_overrides_cache_file(self):
         other = os.path.join(self.dir, "other.json")
+        self.state_files.add(other)
         res = self.run_ddns("-C", other)
         self.assertRun(res, 0, out=LINE, err="")
         self.assertTrue(os.path.exists(other))
@@ -172,6 +174,7 @@ class StateFile(Case):
 
     def test_state_directory_from_systemd(self):
         statedir = os.path.join(self.dir, "state")
+        self.state_files.add(os.path.join(statedir, "cache.json"))
         os.mkdir(statedir)
         conf = self.config(cache_file=None)
         res = self.run_ddns(conf=conf, env={"STATE_DIRECTORY": statedir})

@@ -5,6 +5,7 @@ status, the output, the requests the simulator received and the state."""
 
 import json
 import os
+import re
 import time
 
 from harness import Case, KEY, NEW, OLD, mode_of
@@ -224,8 +225,8 @@ class OriginalForms(Case):
         conf = self.original_config(account_id="999999")
         res = self.run_ddns(conf=conf)
         self.assertRun(res, 0, out=LINE)
-        self.assertRegex(res.err, r"^ddnsupdate: warning: account_id 999999"
-                         r".*123456")
+        self.assertRegex(res.err, re.compile(
+            r"^ddnsupdate: warning: account_id 999999.*123456", re.M))
 
 
 class KnownIds(Case):
@@ -286,7 +287,7 @@ class Jobs(Case):
                                         "Simulated refusal"}}]
         res = self.run_ddns()
         self.assertRun(res, 76, out="", err_re=r"Simulated refusal")
-        self.assertEqual(len(res.err.splitlines()), 1, res)
+        self.assertOneMessage(res)
         self.assertEqual(self.live()["data"], OLD)
         st = self.state()
         self.assertNotEqual(st["records"][0].get("data"), NEW)
@@ -312,7 +313,7 @@ class Authentication(Case):
         res = self.run_ddns()
         self.assertRun(res, 77, out="", err_re=r"HTTP 401: Username or api key "
                        r"is invalid")
-        self.assertEqual(len(res.err.splitlines()), 1, res)
+        self.assertOneMessage(res)
         self.assertEqual(len(self.sim.requests("POST", "/tokens")), 1)
 
     def test_dns_401_authenticates_once_and_repeats(self):

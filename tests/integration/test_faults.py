@@ -36,7 +36,7 @@ class RateLimits(Case):
         self.assertRun(res, 75, out="", err_re=r"HTTP 413: rate limited .*"
                        r"OverLimit Retry.*not asking Rackspace again before "
                        r"\d{4}-")
-        self.assertEqual(len(res.err.splitlines()), 1, res)
+        self.assertOneMessage(res)
         self.assertEqual(len(self.sim.requests("PUT")), 1, "retried a 413")
         self.assertTrue(110 <= self.backoff_left() <= 121,
                         self.backoff_left())
@@ -132,7 +132,7 @@ class Retries(Case):
         res = self.run_ddns()
         self.assertRun(res, 75, out="", err_re=r"PUT .*: HTTP 500: Main "
                        r"fault: Error Details")
-        self.assertEqual(len(res.err.splitlines()), 1, res)
+        self.assertOneMessage(res)
         self.assertEqual(len(self.sim.requests("PUT")), 3)
         self.assertEqual(self.live()["data"], OLD)
         self.assertNotEqual(self.state()["records"][0].get("data"), NEW)
@@ -261,7 +261,7 @@ class BadEchoAnswers(Case):
                 res = self.run_ddns(conf=conf)
                 self.assertRun(res, 75, out="", err_re=r"^ddnsupdate: no "
                                r"IPv4 address could be detected")
-                self.assertEqual(len(res.err.splitlines()), 1, res)
+                self.assertOneMessage(res)
                 self.assertEqual(self.sim.rackspace_requests(), [])
                 self.assertEqual(self.live()["data"], OLD)
                 # with a good second source, the run succeeds
@@ -301,7 +301,7 @@ class BadApiAnswers(Case):
                 self.sim.add_fault("POST", "/tokens$", status, body=body)
                 res = self.run_ddns()
                 self.assertRun(res, rc, out="")
-                self.assertEqual(len(res.err.splitlines()), 1, res)
+                self.assertOneMessage(res)
                 self.assertEqual(self.sim.requests("PUT"), [])
         # a 100 KiB token is not a crash: it is used (and never printed)
         with self.subTest("100 KiB token"):
@@ -344,7 +344,7 @@ class BadApiAnswers(Case):
                 self.sim.add_fault(method, path, status, body=body)
                 res = self.run_ddns()
                 self.assertRun(res, rc, out="")
-                self.assertEqual(len(res.err.splitlines()), 1, res)
+                self.assertOneMessage(res)
                 self.assertEqual(self.live()["data"], OLD)
                 self.sim.revoke_tokens()
 
