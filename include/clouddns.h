@@ -30,15 +30,49 @@ struct dns_session {
 						   after a 401 is spent */
 	bool			 backoff_said;	/* the wait was reported */
 	int			 requests;	/* Rackspace requests made */
+	struct zone_memo	*zones;		/* zones looked up: one request
+						   per name and run */
+	size_t			 nzones;
 };
+
+struct zone_memo {
+	char	*name;
+	char	*id;		/* NULL: no zone of that name */
+};
+
+/* Notes that zone name has id (known from the state), sparing a look-up. */
+void		 clouddns_remember_zone(struct dns_session *s,
+		    const char *name, const char *id);
+
+/* Releases what the session holds (not cf or st); NULL-safe. */
+void		 clouddns_session_free(struct dns_session *s);
 
 /* A live record as the API returned it.  Strings are owned. */
 struct live_record {
 	char	*id;
 	char	*name;
+	char	*type;		/* or NULL when the API left it out */
 	char	*data;
 	long	 ttl;
 };
+
+/* One record to change or create.  Strings are borrowed, but new_id. */
+struct dns_change {
+	const char	*record_id;	/* update: the record; create: NULL */
+	const char	*name;
+	enum family	 family;
+	const char	*data;
+	long		 ttl;		/* <= 0: left out of the request */
+	const char	*comment;	/* or NULL */
+	char		*new_id;	/* create: the id the API gave, or NULL;
+					   caller frees */
+};
+
+/* The most records one PUT or POST may carry (rackspace-api.md B.11). */
+#define CLOUDDNS_MAX_CHANGE	100
+
+/* How a create job that collides with a live record ends (B.5). */
+#define CLOUDDNS_DUPLICATE	"Record is a duplicate of another record"
 
 /* The state of an async job (rackspace-api.md B.8). */
 enum job_state {
@@ -52,7 +86,8 @@ struct job {
 	char		*id;		/* jobId */
 	char		*status;	/* as the API spelt it */
 	char		*error;		/* ERROR: details, else message */
-	char		*created_id;	/* POST: the first new record's id */
+	struct live_record *created;	/* POST: the records made */
+	size_t		 ncreated;
 };
 
 /*
@@ -85,22 +120,24 @@ enum status	 clouddns_get_record(struct dns_session *s,
 		    struct live_record *rec, bool *found);
 
 /*
- * Changes record_id to data and ttl (ttl <= 0: left as it is) with a PUT,
- * and waits for the job.  Returns ST_OK only when the job COMPLETED.
+ * Changes records of zone_id to their data and ttl, and waits for the job:
+ * one record with PUT {dns}/domains/{d}/records/{r}, several (at most 100)
+ * with one PUT {dns}/domains/{d}/records, which the API applies all or
+ * nothing.  Returns ST_OK only when the job COMPLETED.
  */
 enum status	 clouddns_update(struct dns_session *s, const char *zone_id,
-		    const char *record_id, const char *fqdn, const char *data,
-		    long ttl, const char *comment);
+		    struct dns_change *c, size_t n);
 
 /*
- * Creates a record of family fam with a POST, and waits for the job.  A
- * POST is never repeated: a create that may have happened is checked by a
- * look-up first.  Sets *record_id (caller frees; NULL when the job did not
- * say) and returns ST_OK only when the job COMPLETED.
+ * Creates records (at most 100) in zone_id with one POST, and waits for the
+ * job; sets each c[i].new_id from the job's answer.  A POST is never
+ * repeated.  Returns ST_OK only when the job COMPLETED; when it failed
+ * because a record already exists, returns ST_PROTOCOL with *duplicate set
+ * and nothing logged, so that the caller can look the records up and
+ * update them instead.
  */
 enum status	 clouddns_create(struct dns_session *s, const char *zone_id,
-		    enum family fam, const char *fqdn, const char *data,
-		    long ttl, const char *comment, char **record_id);
+		    struct dns_change *c, size_t n, bool *duplicate);
 
 /*
  * Parses a job answer (the 202 of a change, or a status poll).  Returns

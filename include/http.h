@@ -62,6 +62,14 @@ void		 http_cleanup(void);
 enum status	 http_request(const struct http_request *req,
 		    struct http_response *resp);
 
+/*
+ * Makes the n requests at once (curl multi) and waits for all of them; the
+ * outcome of each is as http_request() would give it, in sts[i] and
+ * resps[i] (each released with http_response_free()).
+ */
+void		 http_request_many(const struct http_request *reqs,
+		    struct http_response *resps, enum status *sts, size_t n);
+
 /* Wipes (it may hold a token) and frees the body; NULL-safe. */
 void		 http_response_free(struct http_response *resp);
 

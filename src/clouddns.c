@@ -56,6 +56,7 @@ live_record_free(struct live_record *rec)
 		return;
 	free(rec->id);
 	free(rec->name);
+	free(rec->type);
 	free(rec->data);
 	memset(rec, 0, sizeof(*rec));
 }
@@ -63,12 +64,16 @@ live_record_free(struct live_record *rec)
 void
 job_free(struct job *job)
 {
+	size_t i;
+
 	if (job == NULL)
 		return;
 	free(job->id);
 	free(job->status);
 	free(job->error);
-	free(job->created_id);
+	for (i = 0; i < job->ncreated; i++)
+		live_record_free(&job->created[i]);
+	free(job->created);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -245,6 +250,37 @@ out:
 	return st;
 }
 
+void
+clouddns_remember_zone(struct dns_session *s, const char *name,
+    const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nzones; i++)
+		if (strcaseeq(s->zones[i].name, name))
+			return;
+	s->zones = xrealloc(s->zones, s->nzones + 1, sizeof(*s->zones));
+	s->zones[s->nzones].name = xstrdup(name);
+	s->zones[s->nzones].id = id != NULL ? xstrdup(id) : NULL;
+	s->nzones++;
+}
+
+void
+clouddns_session_free(struct dns_session *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nzones; i++) {
+		free(s->zones[i].name);
+		free(s->zones[i].id);
+	}
+	free(s->zones);
+	s->zones = NULL;
+	s->nzones = 0;
+}
+
 /* One zone look-up; *zone_id NULL when there is no such zone. */
 static enum status
 lookup_zone(struct dns_session *s, const char *name, char **zone_id)
@@ -254,9 +290,16 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 	char *path, *q;
 	long status;
 	enum status st;
+	size_t i;
 	int n = 0;
 
 	*zone_id = NULL;
+	for (i = 0; i < s->nzones; i++)
+		if (strcaseeq(s->zones[i].name, name)) {
+			if (s->zones[i].id != NULL)
+				*zone_id = xstrdup(s->zones[i].id);
+			return ST_OK;
+		}
 	q = escape(name);
 	path = xasprintf("/domains?name=%s", q);
 	free(q);
@@ -286,6 +329,8 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 		log_err("zone %s: the API returned it without an id", name);
 		st = ST_PROTOCOL;
 	}
+	if (st == ST_OK)
+		clouddns_remember_zone(s, name, *zone_id);
 	cJSON_Delete(root);
 	return st;
 }
@@ -337,7 +382,7 @@ static int
 record_of(const cJSON *obj, struct live_record *rec)
 {
 	const cJSON *ttl;
-	const char *name, *data;
+	const char *name, *data, *type;
 
 	memset(rec, 0, sizeof(*rec));
 	name = text_of(obj, "name");
@@ -349,6 +394,8 @@ record_of(const cJSON *obj, struct live_record *rec)
 	}
 	rec->name = xstrdup(name);
 	rec->data = xstrdup(data);
+	if ((type = text_of(obj, "type")) != NULL)
+		rec->type = xstrdup(type);
 	ttl = cJSON_GetObjectItemCaseSensitive(obj, "ttl");
 	if (cJSON_IsNumber(ttl))
 		rec->ttl = (long)ttl->valuedouble;
@@ -463,7 +510,7 @@ enum status
 clouddns_job_parse(const char *body, size_t len, struct job *job,
     const char **why)
 {
-	const cJSON *err, *recs, *faults;
+	const cJSON *err, *recs, *faults, *it;
 	const char *status, *msg;
 	cJSON *root;
 
@@ -483,9 +530,14 @@ clouddns_job_parse(const char *body, size_t len, struct job *job,
 		recs = cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(root, "response"),
 		    "records");
-		if (cJSON_IsArray(recs) && recs->child != NULL)
-			job->created_id = id_of(cJSON_GetObjectItemCaseSensitive(
-			    recs->child, "id"));
+		if (cJSON_IsArray(recs)) {
+			job->created = xcalloc((size_t)cJSON_GetArraySize(recs),
+			    sizeof(*job->created));
+			cJSON_ArrayForEach(it, recs)
+				if (record_of(it, &job->created[job->ncreated])
+				    == 0)
+					job->ncreated++;
+		}
 	} else if (strcmp(status, "ERROR") == 0) {
 		job->state = JOB_ERROR;
 		err = cJSON_GetObjectItemCaseSensitive(root, "error");
@@ -536,8 +588,9 @@ sleep_ms(double ms)
 }
 
 /*
- * Waits for job until it is COMPLETED (ST_OK) or ERROR (ST_PROTOCOL), or
- * job_timeout passes (ST_TEMPFAIL).  what names the change for messages.
+ * Waits for job until it is COMPLETED (ST_OK) or ERROR (ST_PROTOCOL, not
+ * logged), or job_timeout passes (ST_TEMPFAIL).  what names the change for
+ * messages.
  */
 static enum status
 wait_job(struct dns_session *s, struct job *job, const char *what)
@@ -591,78 +644,123 @@ wait_job(struct dns_session *s, struct job *job, const char *what)
 			break;
 	}
 	free(path);
-	if (st == ST_OK && job->state == JOB_ERROR) {
-		log_err("%s: the API refused the change: %s", what, job->error);
-		st = ST_PROTOCOL;
-	}
+	if (st == ST_OK && job->state == JOB_ERROR)
+		st = ST_PROTOCOL;	/* the caller tells what it means */
 	return st;
 }
 
-/* Sends a change and waits for its job; *created_id for a POST. */
+/*
+ * Sends a change and waits for its job, whose last state is left in *job
+ * (caller frees).  ST_OK when it COMPLETED; ST_PROTOCOL, not logged, when
+ * it ended in ERROR, so that the caller can tell a duplicate from a
+ * refusal; any other failure is logged here.
+ */
 static enum status
 change(struct dns_session *s, const char *method, const char *path,
-    const char *body, const char *what, char **created_id)
+    const char *body, const char *what, struct job *job)
 {
 	struct http_response resp;
-	struct job job;
 	const char *why;
 	char *url;
 	enum status st;
 
-	memset(&job, 0, sizeof(job));
+	memset(job, 0, sizeof(*job));
 	if ((st = call(s, method, path, body, &resp, &url)) != ST_OK)
 		goto out;
 	if (resp.status != 202 && resp.status != 200) {
 		st = failure(s, method, url, &resp);
 		goto out;
 	}
-	if (clouddns_job_parse(resp.body, resp.len, &job, &why) != ST_OK) {
+	if (clouddns_job_parse(resp.body, resp.len, job, &why) != ST_OK) {
 		log_err("%s %s: HTTP %ld with an answer that is not a job: %s",
 		    method, url, resp.status, why);
 		st = ST_PROTOCOL;
 		goto out;
 	}
-	log_info("%s: job %s is %s", what, job.id != NULL ? job.id : "",
-	    job.status);
-	if ((st = wait_job(s, &job, what)) == ST_OK && created_id != NULL) {
-		*created_id = job.created_id;
-		job.created_id = NULL;
-	}
+	log_info("%s: job %s is %s", what, job->id != NULL ? job->id : "",
+	    job->status);
+	st = wait_job(s, job, what);
 out:
-	job_free(&job);
 	http_response_free(&resp);
 	free(url);
 	return st;
 }
 
-enum status
-clouddns_update(struct dns_session *s, const char *zone_id,
-    const char *record_id, const char *fqdn, const char *data, long ttl,
-    const char *comment)
+/* What a change is about, for messages: "home.example.com A" or "3
+ * records of zone 2725257"; caller frees. */
+static char *
+describe(const char *verb, const char *zone_id, const struct dns_change *c,
+    size_t n)
 {
-	cJSON *obj;
-	char *body, *path, *d, *r, *what;
-	enum status st;
+	if (n == 1)
+		return xasprintf("%s of %s %s", verb, c[0].name,
+		    family_rtype(c[0].family));
+	return xasprintf("%s of %zu records in zone %s", verb, n, zone_id);
+}
 
-	obj = cJSON_CreateObject();
-	cJSON_AddStringToObject(obj, "name", fqdn);
-	cJSON_AddStringToObject(obj, "data", data);
-	if (ttl > 0)
-		cJSON_AddNumberToObject(obj, "ttl", (double)ttl);
-	if (comment != NULL)
-		cJSON_AddStringToObject(obj, "comment", comment);
-	if ((body = cJSON_PrintUnformatted(obj)) == NULL) {
+static char *
+render(cJSON *root)
+{
+	char *body;
+
+	if ((body = cJSON_PrintUnformatted(root)) == NULL) {
 		fputs("ddnsupdate: out of memory\n", stderr);
 		exit(ST_TEMPFAIL);
 	}
-	cJSON_Delete(obj);
+	cJSON_Delete(root);
+	return body;
+}
+
+/* The members of one record in a PUT or POST body. */
+static cJSON *
+change_object(const struct dns_change *c, bool with_id, bool with_type)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (with_id)
+		cJSON_AddStringToObject(obj, "id", c->record_id);
+	cJSON_AddStringToObject(obj, "name", c->name);
+	if (with_type)
+		cJSON_AddStringToObject(obj, "type", family_rtype(c->family));
+	cJSON_AddStringToObject(obj, "data", c->data);
+	if (c->ttl > 0)
+		cJSON_AddNumberToObject(obj, "ttl", (double)c->ttl);
+	if (c->comment != NULL)
+		cJSON_AddStringToObject(obj, "comment", c->comment);
+	return obj;
+}
+
+enum status
+clouddns_update(struct dns_session *s, const char *zone_id,
+    struct dns_change *c, size_t n)
+{
+	struct job job;
+	cJSON *root, *list;
+	char *body, *path, *d, *r, *what;
+	size_t i;
+	enum status st;
+
 	d = escape(zone_id);
-	r = escape(record_id);
-	path = xasprintf("/domains/%s/records/%s", d, r);
-	what = xasprintf("update of %s", fqdn);
-	st = change(s, "PUT", path, body, what, NULL);
+	if (n == 1) {
+		root = change_object(&c[0], false, false);
+		r = escape(c[0].record_id);
+		path = xasprintf("/domains/%s/records/%s", d, r);
+		free(r);
+	} else {
+		root = cJSON_CreateObject();
+		list = cJSON_AddArrayToObject(root, "records");
+		for (i = 0; i < n; i++)
+			cJSON_AddItemToArray(list,
+			    change_object(&c[i], true, false));
+		path = xasprintf("/domains/%s/records", d);
+	}
+	body = render(root);
+	what = describe("update", zone_id, c, n);
+	if ((st = change(s, "PUT", path, body, what, &job)) == ST_PROTOCOL &&
+	    job.state == JOB_ERROR)
+		log_err("%s: the API refused the change: %s", what, job.error);
+	job_free(&job);
 	free(d);
-	free(r);
 	free(path);
 	free(what);
 	cJSON_free(body);
@@ -671,34 +769,42 @@ clouddns_update(struct dns_session *s, const char *zone_id,
 
 enum status
 clouddns_create(struct dns_session *s, const char *zone_id,
-    enum family fam, const char *fqdn, const char *data, long ttl,
-    const char *comment, char **record_id)
+    struct dns_change *c, size_t n, bool *duplicate)
 {
-	cJSON *root, *list, *obj;
+	struct job job;
+	cJSON *root, *list;
 	char *body, *path, *d, *what;
+	size_t i, j;
 	enum status st;
 
-	*record_id = NULL;
+	*duplicate = false;
 	root = cJSON_CreateObject();
 	list = cJSON_AddArrayToObject(root, "records");
-	obj = cJSON_CreateObject();
-	cJSON_AddStringToObject(obj, "name", fqdn);
-	cJSON_AddStringToObject(obj, "type", family_rtype(fam));
-	cJSON_AddStringToObject(obj, "data", data);
-	if (ttl > 0)
-		cJSON_AddNumberToObject(obj, "ttl", (double)ttl);
-	if (comment != NULL)
-		cJSON_AddStringToObject(obj, "comment", comment);
-	cJSON_AddItemToArray(list, obj);
-	if ((body = cJSON_PrintUnformatted(root)) == NULL) {
-		fputs("ddnsupdate: out of memory\n", stderr);
-		exit(ST_TEMPFAIL);
-	}
-	cJSON_Delete(root);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(list, change_object(&c[i], false, true));
+	body = render(root);
 	d = escape(zone_id);
 	path = xasprintf("/domains/%s/records", d);
-	what = xasprintf("creation of %s %s", fqdn, family_rtype(fam));
-	st = change(s, "POST", path, body, what, record_id);
+	what = describe("creation", zone_id, c, n);
+	st = change(s, "POST", path, body, what, &job);
+	if (st == ST_PROTOCOL && job.state == JOB_ERROR) {
+		if (strncmp(job.error, CLOUDDNS_DUPLICATE,
+		    strlen(CLOUDDNS_DUPLICATE)) == 0) {
+			log_info("%s: %s", what, job.error);
+			*duplicate = true;
+		} else
+			log_err("%s: the API refused the change: %s", what,
+			    job.error);
+	}
+	for (i = 0; st == ST_OK && i < n; i++)
+		for (j = 0; j < job.ncreated; j++)
+			if (strcaseeq(job.created[j].name, c[i].name) &&
+			    streq(job.created[j].type,
+			    family_rtype(c[i].family))) {
+				c[i].new_id = xstrdup(job.created[j].id);
+				break;
+			}
+	job_free(&job);
 	free(d);
 	free(path);
 	free(what);

@@ -3,7 +3,8 @@
  * HTTP requests over one reused libcurl handle; the only user of libcurl.
  * SPDX-License-Identifier: ISC
  *
- * One easy handle serves the whole run.  curl_easy_reset() between requests
+ * One easy handle serves the whole run (a quorum of echo sources asked
+ * at once adds short-lived ones beside it, in one multi handle).  curl_easy_reset() between requests
  * clears the options but keeps the connection cache, so the second request
  * to a host reuses the first one's TLS connection.  Every request has the
  * run's timeout for its whole length, TLS is always verified, redirects are
@@ -137,117 +138,135 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* One request on its way: its handle, headers, answer and error text. */
+struct transfer {
+	CURL				*h;
+	const struct http_request	*req;
+	struct curl_slist		*hdrs;
+	struct sink			 sink;
+	char				 errbuf[CURL_ERROR_SIZE];
+};
+
 /* Sets the options of one request; returns 0, or -1 when one is refused. */
 static int
-setup(const struct http_request *req, struct curl_slist **hdrs,
-    struct sink *sink, char *errbuf)
+setup(struct transfer *x)
 {
-	struct http_response *resp = sink->resp;
+	const struct http_request *req = x->req;
+	CURL *h = x->h;
 	char *tok;
 	int bad = 0;
 
-	curl_easy_reset(curl);
-	bad |= curl_easy_setopt(curl, CURLOPT_URL, req->url) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms) !=
-	    CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR,
+	curl_easy_reset(h);
+	bad |= curl_easy_setopt(h, CURLOPT_URL, req->url) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR,
 	    strncasecmp(req->url, "https:", 6) == 0 ? "https" : "http") !=
 	    CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT,
+	bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_FRESH_CONNECT,
 	    req->fresh ? 1L : 0L) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
 	if (ca_path != NULL)
-		bad |= curl_easy_setopt(curl, CURLOPT_CAINFO, ca_path) !=
-		    CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_IPRESOLVE,
+		bad |= curl_easy_setopt(h, CURLOPT_CAINFO, ca_path) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_IPRESOLVE,
 	    req->family == 4 ? CURL_IPRESOLVE_V4 :
 	    req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_WHATEVER) !=
 	    CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_USERAGENT,
+	bad |= curl_easy_setopt(h, CURLOPT_USERAGENT,
 	    "ddnsupdate/" DDNSUPDATE_VERSION) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body) !=
+	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, &x->sink) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) !=
 	    CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_WRITEDATA, sink) != CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header) !=
+	bad |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x->sink.resp) !=
 	    CURLE_OK;
-	bad |= curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp) != CURLE_OK;
 
-	*hdrs = curl_slist_append(*hdrs, req->plain ?
+	x->hdrs = curl_slist_append(x->hdrs, req->plain ?
 	    "Accept: text/plain" : "Accept: application/json");
-	*hdrs = curl_slist_append(*hdrs, "Expect:");
+	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
 	if (req->token != NULL) {
 		tok = xasprintf("X-Auth-Token: %s", req->token);
-		*hdrs = curl_slist_append(*hdrs, tok);
+		x->hdrs = curl_slist_append(x->hdrs, tok);
 		freezero_str(tok);
 	}
 	if (strcmp(req->method, "GET") == 0)
-		bad |= curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L) != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 	else {
-		bad |= curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+		bad |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
 		    req->method) != CURLE_OK;
 		if (req->body != NULL) {
-			*hdrs = curl_slist_append(*hdrs,
+			x->hdrs = curl_slist_append(x->hdrs,
 			    "Content-Type: application/json");
-			bad |= curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+			bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE,
 			    (long)strlen(req->body)) != CURLE_OK;
-			bad |= curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+			bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDS,
 			    req->body) != CURLE_OK;
 		}
 	}
-	if (*hdrs == NULL)
+	if (x->hdrs == NULL)
 		return -1;
-	bad |= curl_easy_setopt(curl, CURLOPT_HTTPHEADER, *hdrs) != CURLE_OK;
+	bad |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->hdrs) != CURLE_OK;
 	return bad ? -1 : 0;
 }
 
-enum status
-http_request(const struct http_request *req, struct http_response *resp)
+/* Prepares x to make req on handle h into resp; -1 when it cannot. */
+static int
+start(struct transfer *x, CURL *h, const struct http_request *req,
+    struct http_response *resp)
 {
-	char errbuf[CURL_ERROR_SIZE];
-	struct curl_slist *hdrs = NULL, *h;
-	struct sink sink;
-	CURLcode rc;
-	double t = 0;
-
+	memset(x, 0, sizeof(*x));
 	memset(resp, 0, sizeof(*resp));
-	memset(&sink, 0, sizeof(sink));
-	sink.resp = resp;
-	sink.max = req->max_body;
-	errbuf[0] = '\0';
-	if (curl == NULL || !config_url_allowed(req->url)) {
+	x->h = h;
+	x->req = req;
+	x->sink.resp = resp;
+	x->sink.max = req->max_body;
+	if (h == NULL || !config_url_allowed(req->url)) {
 		snprintf(resp->error, sizeof(resp->error), "%s",
-		    curl == NULL ? "libcurl is not initialised" :
+		    h == NULL ? "libcurl is not initialised" :
 		    "only https:// URLs are allowed");
-		return ST_TEMPFAIL;
+		return -1;
 	}
-	if (setup(req, &hdrs, &sink, errbuf) == -1) {
+	if (setup(x) == -1) {
 		snprintf(resp->error, sizeof(resp->error),
 		    "libcurl refused an option (is it too old?)");
-		rc = CURLE_FAILED_INIT;
-	} else
-		rc = curl_easy_perform(curl);
+		return -1;
+	}
+	return 0;
+}
+
+/* Collects the outcome of x, ended with rc; see http_request(). */
+static enum status
+finish(struct transfer *x, CURLcode rc)
+{
+	const struct http_request *req = x->req;
+	struct http_response *resp = x->sink.resp;
+	struct curl_slist *h;
+	double t = 0;
+
 	/* wipe the header that held the token before the list is freed */
-	for (h = hdrs; h != NULL; h = h->next)
+	for (h = x->hdrs; h != NULL; h = h->next)
 		explicit_bzero(h->data, strlen(h->data));
-	curl_slist_free_all(hdrs);
-	curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &t);
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	if (x->h != NULL)
+		curl_easy_getinfo(x->h, CURLINFO_TOTAL_TIME, &t);
 	resp->seconds = t;
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (resp->body == NULL)
 		resp->body = xcalloc(1, 1);
 	if (rc != CURLE_OK) {
 		resp->status = 0;
-		if (sink.too_big)
+		if (x->sink.too_big)
 			snprintf(resp->error, sizeof(resp->error),
 			    "answer larger than %zu bytes", req->max_body);
 		else if (resp->error[0] == '\0')
 			snprintf(resp->error, sizeof(resp->error), "%s",
-			    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+			    x->errbuf[0] != '\0' ? x->errbuf :
+			    curl_easy_strerror(rc));
 		log_info("%s %s: no answer: %s (%.3f s)", req->method, req->url,
 		    resp->error, t);
 		return ST_TEMPFAIL;
@@ -255,6 +274,69 @@ http_request(const struct http_request *req, struct http_response *resp)
 	log_info("%s %s: HTTP %ld (%.3f s)", req->method, req->url,
 	    resp->status, t);
 	return ST_OK;
+}
+
+enum status
+http_request(const struct http_request *req, struct http_response *resp)
+{
+	struct transfer x;
+	CURLcode rc;
+
+	rc = start(&x, curl, req, resp) == -1 ? CURLE_FAILED_INIT :
+	    curl_easy_perform(curl);
+	return finish(&x, rc);
+}
+
+void
+http_request_many(const struct http_request *reqs,
+    struct http_response *resps, enum status *sts, size_t n)
+{
+	struct transfer *xs;
+	CURLM *multi;
+	CURLMsg *msg;
+	CURLcode *rcs;
+	size_t i;
+	int running, left;
+
+	xs = xcalloc(n, sizeof(*xs));
+	rcs = xcalloc(n, sizeof(*rcs));
+	if ((multi = curl_multi_init()) == NULL) {
+		fputs("ddnsupdate: out of memory\n", stderr);
+		exit(ST_TEMPFAIL);
+	}
+	for (i = 0; i < n; i++) {
+		/* the run's handle takes the first, so that its connection
+		 * stays in the cache for later requests */
+		rcs[i] = CURLE_FAILED_INIT;
+		if (start(&xs[i], i == 0 ? curl : curl_easy_init(), &reqs[i],
+		    &resps[i]) == 0 &&
+		    curl_multi_add_handle(multi, xs[i].h) == CURLM_OK)
+			rcs[i] = CURLE_AGAIN;	/* under way */
+	}
+	do {
+		if (curl_multi_perform(multi, &running) != CURLM_OK)
+			break;
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+			for (i = 0; i < n; i++)
+				if (msg->msg == CURLMSG_DONE &&
+				    rcs[i] == CURLE_AGAIN &&
+				    xs[i].h == msg->easy_handle)
+					rcs[i] = msg->data.result;
+		/* every handle has its timeout, so this loop ends */
+	} while (running > 0 && curl_multi_poll(multi, NULL, 0, 1000,
+	    NULL) == CURLM_OK);
+	for (i = 0; i < n; i++) {
+		if (rcs[i] != CURLE_FAILED_INIT)
+			curl_multi_remove_handle(multi, xs[i].h);
+		if (rcs[i] == CURLE_AGAIN)	/* the multi loop failed */
+			rcs[i] = CURLE_OPERATION_TIMEDOUT;
+		sts[i] = finish(&xs[i], rcs[i]);
+		if (i > 0 && xs[i].h != NULL)
+			curl_easy_cleanup(xs[i].h);
+	}
+	curl_multi_cleanup(multi);
+	free(xs);
+	free(rcs);
 }
 
 void

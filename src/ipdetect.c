@@ -168,80 +168,124 @@ ipdetect_check(const char *text, enum family fam, bool allow_nonglobal,
 	return ST_OK;
 }
 
-/* Asks one source; ST_OK with a global address in out, else why. */
-static enum status
-ask(const struct config *cf, enum family fam, const char *url, char *out,
-    char *why, size_t whylen)
+static void
+make_request(struct http_request *req, enum family fam, const char *url)
 {
-	struct http_request req;
-	struct http_response resp;
+	memset(req, 0, sizeof(*req));
+	req->method = "GET";
+	req->url = url;
+	req->family = fam == FAM_V4 ? 4 : 6;
+	req->max_body = IPDETECT_MAX_BODY;
+	req->plain = true;
+}
+
+/* Judges one source's answer; ST_OK with a global address in out. */
+static enum status
+judge(const struct config *cf, enum family fam, enum status st,
+    const struct http_response *resp, char *out, char *why, size_t whylen)
+{
 	unsigned char bin[16];
 	const char *reason;
-	enum status st;
 
-	memset(&req, 0, sizeof(req));
-	req.method = "GET";
-	req.url = url;
-	req.family = fam == FAM_V4 ? 4 : 6;
-	req.max_body = IPDETECT_MAX_BODY;
-	req.plain = true;
-	if ((st = http_request(&req, &resp)) != ST_OK)
-		snprintf(why, whylen, "%s", resp.error);
-	else if (resp.status != 200) {
-		snprintf(why, whylen, "HTTP %ld", resp.status);
-		st = ST_TEMPFAIL;
-	} else if ((st = ipdetect_parse(resp.body, resp.len, fam, out,
-	    &reason)) != ST_OK)
-		snprintf(why, whylen, "%s", reason);
-	else {
-		inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out, bin);
-		if (!cf->allow_nonglobal && !ipdetect_is_global(fam, bin)) {
-			snprintf(why, whylen, "%s is not globally reachable "
-			    "(set allow_nonglobal to accept it)", out);
-			st = ST_TEMPFAIL;
-		}
+	if (st != ST_OK) {
+		snprintf(why, whylen, "%s", resp->error);
+		return st;
 	}
-	http_response_free(&resp);
-	return st;
+	if (resp->status != 200) {
+		snprintf(why, whylen, "HTTP %ld", resp->status);
+		return ST_TEMPFAIL;
+	}
+	if (ipdetect_parse(resp->body, resp->len, fam, out, &reason) != ST_OK) {
+		snprintf(why, whylen, "%s", reason);
+		return ST_TEMPFAIL;
+	}
+	inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out, bin);
+	if (!cf->allow_nonglobal && !ipdetect_is_global(fam, bin)) {
+		snprintf(why, whylen, "%s is not globally reachable (set "
+		    "allow_nonglobal to accept it)", out);
+		return ST_TEMPFAIL;
+	}
+	return ST_OK;
+}
+
+/* The answers gathered so far, and whether a quorum agrees. */
+struct tally {
+	char	 addr[CONFIG_MAX_SOURCES][INET6_ADDRSTRLEN];
+	size_t	 n;
+	size_t	 best;		/* the most sources that agree */
+	char	 last[400];	/* the last failure, for the message */
+};
+
+/* Counts one source's outcome; 1 when quorum sources now agree. */
+static int
+count(const struct config *cf, enum family fam, struct tally *t,
+    const char *url, enum status st, const char *why)
+{
+	const char *fname = fam == FAM_V4 ? "IPv4" : "IPv6";
+	size_t j, votes = 0;
+
+	if (st != ST_OK) {
+		log_info("%s source %s rejected: %s", fname, url, why);
+		snprintf(t->last, sizeof(t->last), "%s: %s", url, why);
+		return 0;
+	}
+	log_info("%s source %s answered %s", fname, url, t->addr[t->n]);
+	for (j = 0; j <= t->n; j++)
+		if (strcmp(t->addr[j], t->addr[t->n]) == 0)
+			votes++;
+	t->n++;
+	if (votes > t->best)
+		t->best = votes;
+	return votes >= (size_t)cf->ip_quorum;
 }
 
 enum status
 ipdetect_run(const struct config *cf, enum family fam, char *out)
 {
-	char answers[CONFIG_MAX_SOURCES][INET6_ADDRSTRLEN];
-	char why[320], last[400] = "";
-	size_t i, j, nanswers = 0, votes, best = 0;
-	const char *url;
+	struct http_request reqs[5];
+	struct http_response resps[5];
+	enum status sts[5];
+	struct tally t;
+	char why[320];
+	size_t i, first = 0;
+	int agreed = 0;
 
-	for (i = 0; i < cf->nsources[fam]; i++) {
-		url = cf->sources[fam][i];
-		if (ask(cf, fam, url, answers[nanswers], why, sizeof(why)) !=
-		    ST_OK) {
-			log_info("%s source %s rejected: %s",
-			    fam == FAM_V4 ? "IPv4" : "IPv6", url, why);
-			snprintf(last, sizeof(last), "%s: %s", url, why);
-			continue;
+	memset(&t, 0, sizeof(t));
+	memset(reqs, 0, sizeof(reqs));
+	/* a quorum: the first k sources at once, then one at a time */
+	if (cf->ip_quorum > 1) {
+		first = (size_t)cf->ip_quorum < cf->nsources[fam] ?
+		    (size_t)cf->ip_quorum : cf->nsources[fam];
+		for (i = 0; i < first; i++)
+			make_request(&reqs[i], fam, cf->sources[fam][i]);
+		http_request_many(reqs, resps, sts, first);
+		for (i = 0; i < first; i++) {
+			sts[i] = judge(cf, fam, sts[i], &resps[i],
+			    t.addr[t.n], why, sizeof(why));
+			if (!agreed)
+				agreed = count(cf, fam, &t, reqs[i].url,
+				    sts[i], why);
+			http_response_free(&resps[i]);
 		}
-		log_info("%s source %s answered %s",
-		    fam == FAM_V4 ? "IPv4" : "IPv6", url, answers[nanswers]);
-		votes = 0;
-		for (j = 0; j <= nanswers; j++)
-			if (strcmp(answers[j], answers[nanswers]) == 0)
-				votes++;
-		if (votes > best)
-			best = votes;
-		if (votes >= (size_t)cf->ip_quorum) {
-			snprintf(out, INET6_ADDRSTRLEN, "%s", answers[nanswers]);
-			return ST_OK;
-		}
-		nanswers++;
 	}
-	if (nanswers == 0)
+	for (i = first; !agreed && i < cf->nsources[fam]; i++) {
+		make_request(&reqs[0], fam, cf->sources[fam][i]);
+		sts[0] = http_request(&reqs[0], &resps[0]);
+		sts[0] = judge(cf, fam, sts[0], &resps[0], t.addr[t.n], why,
+		    sizeof(why));
+		http_response_free(&resps[0]);
+		agreed = count(cf, fam, &t, reqs[0].url, sts[0], why);
+	}
+	if (agreed) {
+		snprintf(out, INET6_ADDRSTRLEN, "%s", t.addr[t.n - 1]);
+		return ST_OK;
+	}
+	if (t.n == 0)
 		log_err("no %s address could be detected: every source failed "
-		    "(last %s)", fam == FAM_V4 ? "IPv4" : "IPv6", last);
+		    "(last %s)", fam == FAM_V4 ? "IPv4" : "IPv6", t.last);
 	else
 		log_err("the %s sources disagree: no address was given by %d "
 		    "of them (at most %zu agreed); nothing is published",
-		    fam == FAM_V4 ? "IPv4" : "IPv6", cf->ip_quorum, best);
+		    fam == FAM_V4 ? "IPv4" : "IPv6", cf->ip_quorum, t.best);
 	return ST_TEMPFAIL;
 }

@@ -42,6 +42,20 @@ struct options {
 	int		 use_syslog;
 };
 
+/* What one record needs in this run. */
+struct task {
+	const struct record_conf *rc;
+	struct record_state	*rs;
+	enum status		 st;		/* this record's outcome */
+	enum { TODO_NOTHING, TODO_UPDATE, TODO_CREATE } todo;
+	bool			 grouped;	/* taken into a change */
+	bool			 dup_seen;	/* its create was a duplicate */
+	bool			 has_old;	/* else "(none)": a create */
+	char			 old[INET6_ADDRSTRLEN + 64];
+	long			 old_ttl;
+	long			 ttl;		/* to publish; <= 0: keep */
+};
+
 /* What one run works on. */
 struct run {
 	const struct options	*opt;
@@ -295,13 +309,6 @@ record_state(struct run *r, const struct record_conf *rc)
 	return rs;
 }
 
-/* The TTL to publish: the configured one, else the one the record has. */
-static long
-wanted_ttl(const struct record_conf *rc, const struct record_state *rs)
-{
-	return rc->ttl > 0 ? rc->ttl : rs->ttl;
-}
-
 /* Finds the live record: by its known id, else by name; *found 0 if none. */
 static enum status
 read_live(struct run *r, const struct record_conf *rc,
@@ -336,70 +343,70 @@ read_live(struct run *r, const struct record_conf *rc,
 
 /* The change line of CONTRACT.md 3. */
 static void
-print_change(struct run *r, const struct record_conf *rc, const char *name,
-    const char *old, long old_ttl, long ttl)
+print_change(struct run *r, const struct task *t)
 {
+	const char *addr = r->addr[t->rc->family];
 	char ttls[64] = "";
 
 	/* CONTRACT.md 3: the suffix marks a change of TTL alone */
-	if (old != NULL && strcmp(old, r->addr[rc->family]) == 0 &&
-	    old_ttl > 0 && ttl > 0 && old_ttl != ttl)
-		snprintf(ttls, sizeof(ttls), " (ttl %ld -> %ld)", old_ttl, ttl);
-	log_change("%s %s %s -> %s%s%s", name, family_rtype(rc->family),
-	    old != NULL ? old : "(none)", r->addr[rc->family], ttls,
-	    r->opt->dry_run ? " (dry run)" : "");
+	if (t->has_old && strcmp(t->old, addr) == 0 && t->old_ttl > 0 &&
+	    t->ttl > 0 && t->old_ttl != t->ttl)
+		snprintf(ttls, sizeof(ttls), " (ttl %ld -> %ld)", t->old_ttl,
+		    t->ttl);
+	log_change("%s %s %s -> %s%s%s", t->rs->name,
+	    family_rtype(t->rc->family), t->has_old ? t->old : "(none)", addr,
+	    ttls, r->opt->dry_run ? " (dry run)" : "");
 }
 
-/* The record's state after the API confirmed that it holds addr. */
+/* The record's state after the API confirmed that it holds the address. */
 static void
-published(struct run *r, const struct record_conf *rc,
-    struct record_state *rs, long ttl)
+published(struct run *r, struct task *t)
 {
-	set_string(&rs->data, r->addr[rc->family]);
-	rs->ttl = ttl;
-	rs->verified = r->now;
-	if (rc->family == FAM_V4)
-		set_string(&r->state.ip, r->addr[rc->family]);
+	const char *addr = r->addr[t->rc->family];
+
+	set_string(&t->rs->data, addr);
+	t->rs->ttl = t->ttl;
+	t->rs->verified = r->now;
+	if (t->rc->family == FAM_V4)
+		set_string(&r->state.ip, addr);
 }
 
 /*
- * Brings one record up to date.  The fast path needs nothing from
- * Rackspace; otherwise the zone and record are found (ids cached), the
- * live record is read when it is due for verification, and a stale record
- * is changed and its job waited for.
+ * Decides what one record needs.  The fast path needs nothing from
+ * Rackspace; otherwise the zone and record are found (ids cached), and the
+ * live record is read when it is due for verification.  A record that is
+ * stale is left with t->todo set for apply_changes(); a dry run prints it.
  */
-static enum status
-update_record(struct run *r, const struct record_conf *rc)
+static void
+prepare_record(struct run *r, struct task *t)
 {
+	const struct record_conf *rc = t->rc;
 	struct record_state *rs;
 	struct live_record live;
-	const char *addr = r->addr[rc->family], *old;
-	char old_data[INET6_ADDRSTRLEN + 64];
-	char *zone_id = NULL, *zone_name = NULL, *new_id = NULL;
-	bool due, found = false, have_live = false;
-	long ttl, old_ttl;
-	enum status st;
+	const char *addr = r->addr[rc->family];
+	char *zone_id = NULL, *zone_name = NULL;
+	bool due, found = false;
 
-	if (r->detected[rc->family] != ST_OK)
-		return r->detected[rc->family];
-	rs = record_state(r, rc);
+	t->todo = TODO_NOTHING;
+	if ((t->st = r->detected[rc->family]) != ST_OK)
+		return;
+	rs = t->rs = record_state(r, rc);
 	memset(&live, 0, sizeof(live));
 	due = r->opt->force || r->opt->dry_run || rs->verified == 0 ||
-	    rs->data == NULL ||
-	    rs->name == NULL ||
+	    rs->data == NULL || rs->name == NULL ||
 	    r->cf->verify_interval == 0 ||
 	    r->now - rs->verified >= r->cf->verify_interval;
-	ttl = wanted_ttl(rc, rs);
-	if (!due && streq(rs->data, addr) && ttl == rs->ttl) {
+	t->ttl = rc->ttl > 0 ? rc->ttl : rs->ttl;
+	if (!due && streq(rs->data, addr) && t->ttl == rs->ttl) {
 		log_info("%s %s: holds %s (verified within %ld s): nothing "
 		    "to do", rs->name, family_rtype(rc->family), addr,
 		    r->cf->verify_interval);
-		return ST_OK;
+		return;
 	}
 
 	/* the zone */
 	if (rs->domain_id == NULL) {
-		if ((st = clouddns_find_zone(&r->dns, rs->name, rc->domain,
+		if ((t->st = clouddns_find_zone(&r->dns, rs->name, rc->domain,
 		    &zone_id, &zone_name)) != ST_OK)
 			goto out;
 		set_string(&rs->domain_id, zone_id);
@@ -407,22 +414,23 @@ update_record(struct run *r, const struct record_conf *rc)
 	}
 	/* the live record, when due or when its id is unknown */
 	if (due || rs->record_id == NULL) {
-		log_info("%s %s: reading the live record (%s)", rs->name != NULL ?
-		    rs->name : rc->record_id, family_rtype(rc->family),
-		    r->opt->force ? "-f" : rs->verified == 0 ?
+		log_info("%s %s: reading the live record (%s)",
+		    rs->name != NULL ? rs->name : rc->record_id,
+		    family_rtype(rc->family), r->opt->force ? "-f" :
+		    r->opt->dry_run ? "dry run" : rs->verified == 0 ?
 		    "never verified" : "verification due");
-		if ((st = read_live(r, rc, rs, &live, &found)) != ST_OK)
+		if ((t->st = read_live(r, rc, rs, &live, &found)) != ST_OK)
 			goto out;
-		have_live = found;
 		if (found) {
 			if (rs->name == NULL)
 				rs->name = xstrdup(live.name);
-			ttl = rc->ttl > 0 ? rc->ttl : live.ttl;
-			if (streq(live.data, addr) && live.ttl == ttl) {
+			if (rc->ttl <= 0)
+				t->ttl = live.ttl;
+			if (streq(live.data, addr) && live.ttl == t->ttl) {
 				log_info("%s %s: the live record holds %s: "
 				    "nothing to change", rs->name,
 				    family_rtype(rc->family), addr);
-				published(r, rc, rs, ttl);
+				published(r, t);
 				goto out;
 			}
 		} else if (!r->cf->create_missing) {
@@ -430,41 +438,117 @@ update_record(struct run *r, const struct record_conf *rc)
 			    "\"create_missing\": true to create it", rs->name,
 			    family_rtype(rc->family),
 			    rs->zone != NULL ? rs->zone : rs->domain_id);
-			st = ST_PROTOCOL;
+			t->st = ST_PROTOCOL;
 			goto out;
 		}
 	}
 
-	/* the change; the old value is kept before published() replaces it */
-	old = have_live ? live.data : rs->record_id != NULL ? rs->data : NULL;
-	snprintf(old_data, sizeof(old_data), "%s", old != NULL ? old : "");
-	old_ttl = have_live ? live.ttl : rs->ttl;
+	/* stale: the old value is the live one when read, else the last
+	 * published (CONTRACT.md 3) */
+	t->has_old = found || rs->record_id != NULL;
+	snprintf(t->old, sizeof(t->old), "%s", found ? live.data :
+	    rs->data != NULL ? rs->data : "");
+	t->old_ttl = found ? live.ttl : rs->ttl;
+	t->todo = rs->record_id != NULL ? TODO_UPDATE : TODO_CREATE;
+	if (t->todo == TODO_CREATE && t->ttl <= 0)
+		t->ttl = 300;
+	log_info("%s %s: %s, %s to %s", rs->name, family_rtype(rc->family),
+	    t->has_old ? t->old : "missing", t->todo == TODO_UPDATE ?
+	    "update" : "create", addr);
 	if (r->opt->dry_run) {
-		print_change(r, rc, rs->name, old, old_ttl, ttl);
-		goto out;
+		print_change(r, t);
+		t->todo = TODO_NOTHING;
 	}
-	if (rs->record_id != NULL)
-		st = clouddns_update(&r->dns, rs->domain_id, rs->record_id,
-		    rs->name, addr, ttl, rc->comment);
-	else {
-		if (ttl <= 0)
-			ttl = 300;
-		st = clouddns_create(&r->dns, rs->domain_id, rc->family,
-		    rs->name, addr, ttl, rc->comment, &new_id);
-		set_string(&rs->record_id, new_id);
-	}
-	if (st != ST_OK)
-		goto out;
-	published(r, rc, rs, ttl);
-	r->changed++;
-	print_change(r, rc, rs->name, old != NULL ? old_data : NULL, old_ttl,
-	    ttl);
 out:
 	live_record_free(&live);
 	free(zone_id);
 	free(zone_name);
-	free(new_id);
-	return st;
+}
+
+/* The records of one change: same kind, same zone, at most 100. */
+static size_t
+gather(struct run *r, struct task *tasks, size_t ntasks, size_t first,
+    struct task **group, struct dns_change *c)
+{
+	struct task *t;
+	size_t i, n = 0;
+
+	for (i = first; i < ntasks && n < CLOUDDNS_MAX_CHANGE; i++) {
+		t = &tasks[i];
+		if (t->todo != tasks[first].todo || t->grouped ||
+		    !streq(t->rs->domain_id, tasks[first].rs->domain_id))
+			continue;
+		t->grouped = true;
+		group[n] = t;
+		memset(&c[n], 0, sizeof(c[n]));
+		c[n].record_id = t->rs->record_id;
+		c[n].name = t->rs->name;
+		c[n].family = t->rc->family;
+		c[n].data = r->addr[t->rc->family];
+		c[n].ttl = t->ttl;
+		c[n].comment = t->rc->comment;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Makes the changes prepare_record() decided: per zone, one PUT for the
+ * records to update and one POST for those to create, each one job.  A
+ * create that collides with a record made meanwhile is looked up again
+ * and updated instead.
+ */
+static void
+apply_changes(struct run *r, struct task *tasks, size_t ntasks)
+{
+	struct task *group[CLOUDDNS_MAX_CHANGE];
+	struct dns_change c[CLOUDDNS_MAX_CHANGE];
+	bool duplicate, again = false;
+	enum status st;
+	size_t i, j, n;
+
+	for (i = 0; i < ntasks; i++) {
+		if (tasks[i].todo == TODO_NOTHING || tasks[i].grouped)
+			continue;
+		n = gather(r, tasks, ntasks, i, group, c);
+		duplicate = false;
+		if (tasks[i].todo == TODO_UPDATE)
+			st = clouddns_update(&r->dns, tasks[i].rs->domain_id,
+			    c, n);
+		else
+			st = clouddns_create(&r->dns, tasks[i].rs->domain_id,
+			    c, n, &duplicate);
+		for (j = 0; j < n; j++) {
+			if (st == ST_OK) {
+				if (c[j].new_id != NULL)
+					set_string(&group[j]->rs->record_id,
+					    c[j].new_id);
+				published(r, group[j]);
+				print_change(r, group[j]);
+				r->changed++;
+				group[j]->todo = TODO_NOTHING;
+			} else if (duplicate && !group[j]->dup_seen) {
+				/* made meanwhile: find it, then update it */
+				group[j]->dup_seen = true;
+				group[j]->todo = TODO_NOTHING;
+				group[j]->grouped = false;
+				group[j]->rs->verified = 0;
+				prepare_record(r, group[j]);
+				again = true;
+			} else {
+				if (duplicate)
+					log_err("%s %s: the API says it exists "
+					    "but a look-up does not find it",
+					    group[j]->rs->name, family_rtype(
+					    group[j]->rc->family));
+				group[j]->st = st;
+				group[j]->todo = TODO_NOTHING;
+			}
+			free(c[j].new_id);
+		}
+	}
+	if (again)
+		apply_changes(r, tasks, ntasks);
 }
 
 /* Writes the state when Rackspace was asked; never in a dry run. */
@@ -493,8 +577,9 @@ main(int argc, char *argv[])
 	struct options opt;
 	struct config cf;
 	struct run run;
+	struct task *tasks = NULL;
 	char *state_path = NULL;
-	enum status st, rst;
+	enum status st;
 	size_t i;
 	int lockfd = -1;
 
@@ -532,13 +617,25 @@ main(int argc, char *argv[])
 	run.dns.st = &run.state;
 	run.dns.now = run.now;
 
+	for (i = 0; i < run.state.nrecs; i++)
+		if (run.state.recs[i].zone != NULL &&
+		    run.state.recs[i].domain_id != NULL)
+			clouddns_remember_zone(&run.dns, run.state.recs[i].zone,
+			    run.state.recs[i].domain_id);
+
 	detect_addresses(&run);
+	tasks = xcalloc(cf.nrecords, sizeof(*tasks));
 	for (i = 0; i < cf.nrecords; i++) {
-		rst = update_record(&run, &cf.records[i]);
-		st = status_worst(st, rst);
+		tasks[i].rc = &cf.records[i];
+		prepare_record(&run, &tasks[i]);
 	}
+	apply_changes(&run, tasks, cf.nrecords);
+	for (i = 0; i < cf.nrecords; i++)
+		st = status_worst(st, tasks[i].st);
 	st = status_worst(st, save_state(&run, state_path));
 out:
+	free(tasks);
+	clouddns_session_free(&run.dns);
 	http_cleanup();
 	state_free(&run.state);
 	cache_unlock(lockfd);

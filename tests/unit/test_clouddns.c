@@ -204,8 +204,8 @@ test_job_parse_table(void **state)
 			CHECK_STR(job.id, c->id, "%s: id", c->why);
 			CHECK_STR(job.status, c->status, "%s: status", c->why);
 			CHECK_STR(job.error, c->error, "%s: error", c->why);
-			CHECK_STR(job.created_id, c->created_id,
-			    "%s: created_id", c->why);
+			CHECK_STR(job.ncreated > 0 ? job.created[0].id : NULL,
+			    c->created_id, "%s: created_id", c->why);
 		}
 		if (c->st != ST_OK && st != ST_OK)
 			CHECK(why != NULL && why[0] != '\0', "%s: no why",
