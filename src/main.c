@@ -279,9 +279,10 @@ set_string(char **dst, const char *src)
 }
 
 /*
- * The state entry of rc, made to agree with the configuration: ids that
- * the configuration gives win, and a zone or id that changed makes what
- * was learnt under the old one stale.
+ * The state entry of rc, made (it may move the entries: take pointers
+ * only after the last one) and made to agree with the configuration: ids
+ * that the configuration gives win, and a zone or id that changed makes
+ * what was learnt under the old one stale.
  */
 static struct record_state *
 record_state(struct run *r, const struct record_conf *rc)
@@ -390,7 +391,7 @@ prepare_record(struct run *r, struct task *t)
 	t->todo = TODO_NOTHING;
 	if ((t->st = r->detected[rc->family]) != ST_OK)
 		return;
-	rs = t->rs = record_state(r, rc);
+	rs = t->rs;
 	memset(&live, 0, sizeof(live));
 	due = r->opt->force || r->opt->dry_run || rs->verified == 0 ||
 	    rs->data == NULL || rs->name == NULL ||
@@ -624,9 +625,13 @@ main(int argc, char *argv[])
 			    run.state.recs[i].domain_id);
 
 	detect_addresses(&run);
+	/* every state entry exists before pointers to them are taken */
+	for (i = 0; i < cf.nrecords; i++)
+		record_state(&run, &cf.records[i]);
 	tasks = xcalloc(cf.nrecords, sizeof(*tasks));
 	for (i = 0; i < cf.nrecords; i++) {
 		tasks[i].rc = &cf.records[i];
+		tasks[i].rs = cache_record_find(&run.state, tasks[i].rc);
 		prepare_record(&run, &tasks[i]);
 	}
 	apply_changes(&run, tasks, cf.nrecords);

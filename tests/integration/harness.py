@@ -46,7 +46,7 @@ def simulator():
     global _sim, _simdir
     if _sim is None:
         _simdir = tempfile.mkdtemp(prefix="ddns-sim-")
-        _sim = Simulator(_simdir, ipv6=False)
+        _sim = Simulator(_simdir, ipv6=True)
     return _sim
 
 
