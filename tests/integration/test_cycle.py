@@ -420,6 +420,10 @@ class Options(Case):
                        "(ttl 300 -> 600)\n", err="")
         self.assertEqual(self.live()["ttl"], 600)
 
+    def test_syslog_is_accepted_and_changes_no_output(self):
+        res = self.run_ddns("--syslog")
+        self.assertRun(res, 0, out=LINE, err="")
+
     def test_version_and_help(self):
         res = self.run_ddns("-V")
         self.assertRun(res, 0, out_re=r"^ddnsupdate \d+\.\d+\.\d+\n$", err="")
