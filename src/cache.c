@@ -412,6 +412,7 @@ cache_save(const char *path, const struct state *st)
 		    strerror(errno));
 	if (dfd != -1)
 		close(dfd);
+	log_info("state written to %s", path);
 	explicit_bzero(text, len);
 	free(text);
 	free(tmp);
