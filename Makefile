@@ -145,10 +145,12 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
 	rm -rf $(DESTDIR)$(DOCDIR)
 
+include tests/fuzz/fuzz.mk
+
 clean:
 	rm -rf build ddnsupdate
 
 .PHONY: all deps unit integration check check-sanitize check-secrets \
-	check-valgrind demo lint install \
+	check-valgrind demo lint install fuzz fuzz-ci fuzz-build fuzz-check-deps \
 	uninstall clean
 .SECONDARY:

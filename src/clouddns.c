@@ -383,6 +383,7 @@ record_of(const cJSON *obj, struct live_record *rec)
 {
 	const cJSON *ttl;
 	const char *name, *data, *type;
+	double d;
 
 	memset(rec, 0, sizeof(*rec));
 	name = text_of(obj, "name");
@@ -396,11 +397,16 @@ record_of(const cJSON *obj, struct live_record *rec)
 	rec->data = xstrdup(data);
 	if ((type = text_of(obj, "type")) != NULL)
 		rec->type = xstrdup(type);
+	/* a number or, in one doc example, a string; one out of range is
+	 * unknown (0) rather than converted */
 	ttl = cJSON_GetObjectItemCaseSensitive(obj, "ttl");
 	if (cJSON_IsNumber(ttl))
-		rec->ttl = (long)ttl->valuedouble;
+		d = ttl->valuedouble;
 	else if (cJSON_IsString(ttl))
-		rec->ttl = strtol(ttl->valuestring, NULL, 10);
+		d = strtod(ttl->valuestring, NULL);
+	else
+		d = 0;
+	rec->ttl = d >= 0 && d <= 2147483647.0 ? (long)d : 0;
 	return 0;
 }
 

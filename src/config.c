@@ -39,6 +39,7 @@
 #define TTL_MIN			300
 #define TTL_MAX			2147483647L
 #define COMMENT_MAX		160
+#define MAX_KEYS		64	/* in any one object */
 
 static const char *const default_sources[FAM_COUNT][3] = {
 	{ "https://api.ipify.org", "https://ipv4.icanhazip.com",
@@ -99,13 +100,22 @@ in_list(const char *key, const char *const *list)
 	return 0;
 }
 
-/* Unknown and repeated keys of one object, reported under prefix. */
+/*
+ * Unknown and repeated keys of one object, reported under prefix.  No
+ * object of the format has more than MAX_KEYS keys; one that has is
+ * refused whole rather than searched for repeats pair by pair.
+ */
 static void
 check_keys(struct checker *ck, const cJSON *obj, const char *prefix,
     const char *const *allowed, const char *const *also)
 {
 	const cJSON *it, *prev;
 
+	if (cJSON_GetArraySize(obj) > MAX_KEYS) {
+		bad(ck, "%s: more than %d keys", *prefix != '\0' ? prefix :
+		    "the top level", MAX_KEYS);
+		return;
+	}
 	cJSON_ArrayForEach(it, obj) {
 		if (!in_list(it->string, allowed) &&
 		    (also == NULL || !in_list(it->string, also)))

@@ -238,12 +238,58 @@ test_job_error_without_message(void **state)
 	UNIT_END();
 }
 
+/*
+ * The records a COMPLETED POST returns, with TTLs as numbers, strings, and
+ * out of range (found by fuzz_job: converting 3e19 to long is undefined):
+ * one out of range is unknown, 0.
+ */
+static void
+test_job_created_records(void **state)
+{
+	static const char body[] = "{\"status\":\"COMPLETED\",\"jobId\":"
+	    "\"j8\",\"response\":{\"records\":["
+	    "{\"name\":\"a.example.com\",\"id\":\"A-1\",\"type\":\"A\","
+	    "\"data\":\"81.2.69.160\",\"ttl\":300},"
+	    "{\"name\":\"b.example.com\",\"id\":2,\"type\":\"AAAA\","
+	    "\"data\":\"2001:4860::1\",\"ttl\":\"3600\"},"
+	    "{\"name\":\"c.example.com\",\"id\":\"A-3\",\"data\":\"x\","
+	    "\"ttl\":30099999999999999999},"
+	    "{\"name\":\"d.example.com\",\"id\":\"A-4\",\"data\":\"x\","
+	    "\"ttl\":-5}]}}";
+	static const struct {
+		const char	*id, *type;
+		long		 ttl;
+	} want[] = {
+		{ "A-1", "A", 300 }, { "2", "AAAA", 3600 }, { "A-3", NULL, 0 },
+		{ "A-4", NULL, 0 },
+	};
+	struct job job;
+	const char *why = NULL;
+	size_t i;
+
+	UNIT_START(state);
+	CHECK_INT(clouddns_job_parse(body, strlen(body), &job, &why), ST_OK,
+	    "created records");
+	CHECK(job.ncreated == 4, "created records: %zu, want 4",
+	    job.ncreated);
+	for (i = 0; i < job.ncreated && i < 4; i++) {
+		CHECK_STR(job.created[i].id, want[i].id, "record %zu id", i);
+		CHECK_STR(job.created[i].type, want[i].type, "record %zu type",
+		    i);
+		CHECK(job.created[i].ttl == want[i].ttl, "record %zu ttl %ld, "
+		    "want %ld", i, job.created[i].ttl, want[i].ttl);
+	}
+	job_free(&job);
+	UNIT_END();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_job_parse_table),
 		cmocka_unit_test(test_job_error_without_message),
+		cmocka_unit_test(test_job_created_records),
 	};
 
 	return cmocka_run_group_tests_name("clouddns", tests, unit_quiet,
