@@ -17,6 +17,8 @@
 #define API_RETRY_MAX		3600	/* an absurd wait is cut to this */
 #define API_ATTEMPTS		3	/* for GET and PUT */
 
+struct cJSON;
+
 /*
  * Makes req, repeating a GET or PUT that got no answer or a 5xx twice more
  * after a short back-off (1 s, then 2 s).  Other methods are sent once.
@@ -43,5 +45,11 @@ void		 api_error_message(const struct http_response *resp, char *buf,
  */
 int		 api_rate_limit(const struct http_response *resp, time_t now,
 		    time_t *until);
+
+/*
+ * An id as the API sends it, a JSON string or (before 2021) a whole
+ * number, as an opaque string; caller frees.  NULL when it is neither.
+ */
+char		*api_id(const struct cJSON *it);
 
 #endif /* API_H */

@@ -172,3 +172,19 @@ api_rate_limit(const struct http_response *resp, time_t now, time_t *until)
 		*until = now + API_RETRY_MAX;
 	return 1;
 }
+
+char *
+api_id(const cJSON *it)
+{
+	double d;
+
+	if (cJSON_IsString(it) && it->valuestring[0] != '\0')
+		return xstrdup(it->valuestring);
+	if (cJSON_IsNumber(it)) {
+		d = it->valuedouble;
+		if (d >= 0 && d <= 9007199254740992.0 &&
+		    d == (double)(long long)d)
+			return xasprintf("%lld", (long long)d);
+	}
+	return NULL;
+}

@@ -77,22 +77,6 @@ job_free(struct job *job)
 	memset(job, 0, sizeof(*job));
 }
 
-/* An id sent as a string or a number; caller frees; NULL if neither. */
-static char *
-id_of(const cJSON *it)
-{
-	double d;
-
-	if (cJSON_IsString(it) && it->valuestring[0] != '\0')
-		return xstrdup(it->valuestring);
-	if (cJSON_IsNumber(it)) {
-		d = it->valuedouble;
-		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d)
-			return xasprintf("%lld", (long long)d);
-	}
-	return NULL;
-}
-
 static const char *
 text_of(const cJSON *obj, const char *key)
 {
@@ -324,7 +308,7 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 		    n);
 		st = ST_PROTOCOL;
 	} else if (match != NULL &&
-	    (*zone_id = id_of(cJSON_GetObjectItemCaseSensitive(match, "id"))) ==
+	    (*zone_id = api_id(cJSON_GetObjectItemCaseSensitive(match, "id"))) ==
 	    NULL) {
 		log_err("zone %s: the API returned it without an id", name);
 		st = ST_PROTOCOL;
@@ -388,7 +372,7 @@ record_of(const cJSON *obj, struct live_record *rec)
 	memset(rec, 0, sizeof(*rec));
 	name = text_of(obj, "name");
 	data = text_of(obj, "data");
-	if ((rec->id = id_of(cJSON_GetObjectItemCaseSensitive(obj, "id"))) ==
+	if ((rec->id = api_id(cJSON_GetObjectItemCaseSensitive(obj, "id"))) ==
 	    NULL || name == NULL || data == NULL) {
 		live_record_free(rec);
 		return -1;
@@ -446,7 +430,7 @@ clouddns_find_record(struct dns_session *s, const char *zone_id,
 		if (!strcaseeq(text_of(it, "name"), fqdn) ||
 		    !streq(text_of(it, "type"), family_rtype(fam)))
 			continue;
-		if ((id = id_of(cJSON_GetObjectItemCaseSensitive(it, "id"))) ==
+		if ((id = api_id(cJSON_GetObjectItemCaseSensitive(it, "id"))) ==
 		    NULL) {
 			log_err("GET %s: a record without an id", path);
 			goto out;
@@ -530,7 +514,7 @@ clouddns_job_parse(const char *body, size_t len, struct job *job,
 		return ST_PROTOCOL;
 	}
 	job->status = xstrdup(status);
-	job->id = id_of(cJSON_GetObjectItemCaseSensitive(root, "jobId"));
+	job->id = api_id(cJSON_GetObjectItemCaseSensitive(root, "jobId"));
 	if (strcmp(status, "COMPLETED") == 0) {
 		job->state = JOB_COMPLETED;
 		recs = cJSON_GetObjectItemCaseSensitive(
@@ -704,19 +688,6 @@ describe(const char *verb, const char *zone_id, const struct dns_change *c,
 	return xasprintf("%s of %zu records in zone %s", verb, n, zone_id);
 }
 
-static char *
-render(cJSON *root)
-{
-	char *body;
-
-	if ((body = cJSON_PrintUnformatted(root)) == NULL) {
-		fputs("ddnsupdate: out of memory\n", stderr);
-		exit(ST_TEMPFAIL);
-	}
-	cJSON_Delete(root);
-	return body;
-}
-
 /* The members of one record in a PUT or POST body. */
 static cJSON *
 change_object(const struct dns_change *c, bool with_id, bool with_type)
@@ -736,40 +707,62 @@ change_object(const struct dns_change *c, bool with_id, bool with_type)
 	return obj;
 }
 
+/*
+ * Sends root (freed here) to {dns}/domains/{zone}/records, or .../{record}
+ * when record_id is given, and waits for the job; see change().
+ */
+static enum status
+send_change(struct dns_session *s, const char *method, const char *zone_id,
+    const char *record_id, cJSON *root, const char *what, struct job *job)
+{
+	char *body, *path, *d, *r;
+	enum status st;
+
+	if ((body = cJSON_PrintUnformatted(root)) == NULL) {
+		fputs("ddnsupdate: out of memory\n", stderr);
+		exit(ST_TEMPFAIL);
+	}
+	cJSON_Delete(root);
+	d = escape(zone_id);
+	if (record_id != NULL) {
+		r = escape(record_id);
+		path = xasprintf("/domains/%s/records/%s", d, r);
+		free(r);
+	} else
+		path = xasprintf("/domains/%s/records", d);
+	st = change(s, method, path, body, what, job);
+	free(d);
+	free(path);
+	cJSON_free(body);
+	return st;
+}
+
 enum status
 clouddns_update(struct dns_session *s, const char *zone_id,
     struct dns_change *c, size_t n)
 {
 	struct job job;
 	cJSON *root, *list;
-	char *body, *path, *d, *r, *what;
+	char *what;
 	size_t i;
 	enum status st;
 
-	d = escape(zone_id);
-	if (n == 1) {
+	if (n == 1)
 		root = change_object(&c[0], false, false);
-		r = escape(c[0].record_id);
-		path = xasprintf("/domains/%s/records/%s", d, r);
-		free(r);
-	} else {
+	else {
 		root = cJSON_CreateObject();
 		list = cJSON_AddArrayToObject(root, "records");
 		for (i = 0; i < n; i++)
 			cJSON_AddItemToArray(list,
 			    change_object(&c[i], true, false));
-		path = xasprintf("/domains/%s/records", d);
 	}
-	body = render(root);
 	what = describe("update", zone_id, c, n);
-	if ((st = change(s, "PUT", path, body, what, &job)) == ST_PROTOCOL &&
-	    job.state == JOB_ERROR)
+	st = send_change(s, "PUT", zone_id, n == 1 ? c[0].record_id : NULL,
+	    root, what, &job);
+	if (st == ST_PROTOCOL && job.state == JOB_ERROR)
 		log_err("%s: the API refused the change: %s", what, job.error);
 	job_free(&job);
-	free(d);
-	free(path);
 	free(what);
-	cJSON_free(body);
 	return st;
 }
 
@@ -779,7 +772,7 @@ clouddns_create(struct dns_session *s, const char *zone_id,
 {
 	struct job job;
 	cJSON *root, *list;
-	char *body, *path, *d, *what;
+	char *what;
 	size_t i, j;
 	enum status st;
 
@@ -788,11 +781,8 @@ clouddns_create(struct dns_session *s, const char *zone_id,
 	list = cJSON_AddArrayToObject(root, "records");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(list, change_object(&c[i], false, true));
-	body = render(root);
-	d = escape(zone_id);
-	path = xasprintf("/domains/%s/records", d);
 	what = describe("creation", zone_id, c, n);
-	st = change(s, "POST", path, body, what, &job);
+	st = send_change(s, "POST", zone_id, NULL, root, what, &job);
 	if (st == ST_PROTOCOL && job.state == JOB_ERROR) {
 		if (strncmp(job.error, CLOUDDNS_DUPLICATE,
 		    strlen(CLOUDDNS_DUPLICATE)) == 0) {
@@ -811,9 +801,6 @@ clouddns_create(struct dns_session *s, const char *zone_id,
 				break;
 			}
 	job_free(&job);
-	free(d);
-	free(path);
 	free(what);
-	cJSON_free(body);
 	return st;
 }

@@ -36,23 +36,6 @@ string_member(const cJSON *obj, const char *key)
 	    it->valuestring : NULL;
 }
 
-/* An id sent as a string or a number; caller frees; NULL if neither. */
-static char *
-id_member(const cJSON *obj, const char *key)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-	double d;
-
-	if (cJSON_IsString(it) && it->valuestring[0] != '\0')
-		return xstrdup(it->valuestring);
-	if (cJSON_IsNumber(it)) {
-		d = it->valuedouble;
-		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d)
-			return xasprintf("%lld", (long long)d);
-	}
-	return NULL;
-}
-
 /* The publicURL of the first endpoint of the rax:dns entry, or NULL. */
 static const char *
 catalog_dns(const cJSON *catalog)
@@ -103,8 +86,8 @@ identity_parse(const char *body, size_t len, struct identity *id,
 	    iso8601_parse(s, &id->expires) == -1)
 		goto bad;
 	*why = "no access.token.tenant.id";
-	if ((id->tenant = id_member(cJSON_GetObjectItemCaseSensitive(token,
-	    "tenant"), "id")) == NULL)
+	if ((id->tenant = api_id(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(token, "tenant"), "id"))) == NULL)
 		goto bad;
 	catalog = cJSON_GetObjectItemCaseSensitive(access, "serviceCatalog");
 	if ((s = catalog_dns(catalog)) != NULL) {
