@@ -46,7 +46,7 @@
 #include "identity.h"
 #include "log.h"
 
-#define POLL_FIRST_MS	250
+#define POLL_FIRST_MS	200	/* 5 a second at most, the status limit */
 #define POLL_MAX_MS	2000
 
 void
