@@ -124,6 +124,11 @@ check-valgrind: ddnsupdate
 	    END { printf "valgrind: %d runs, ERROR SUMMARY: %d errors, " \
 	    "definitely lost: %d bytes\n", n, e, d; exit (e > 0) }'
 
+# The benchmark against the tools people use instead (not part of check):
+# installs the peers with apt-get, writes tests/bench/RESULTS.md.
+bench: ddnsupdate
+	$(PYTHON) tests/bench/bench.py --binary $(CURDIR)/ddnsupdate
+
 demo: ddnsupdate
 	$(PYTHON) tests/integration/demo.py $(CURDIR)/ddnsupdate
 
@@ -151,6 +156,6 @@ clean:
 	rm -rf build ddnsupdate
 
 .PHONY: all deps unit integration check check-sanitize check-secrets \
-	check-valgrind demo lint install fuzz fuzz-ci fuzz-build fuzz-check-deps \
+	check-valgrind bench demo lint install fuzz fuzz-ci fuzz-build fuzz-check-deps \
 	uninstall clean
 .SECONDARY:
