@@ -30,19 +30,17 @@ struct dns_session {
 						   after a 401 is spent */
 	bool			 backoff_said;	/* the wait was reported */
 	int			 requests;	/* Rackspace requests made */
-	struct zone_memo	*zones;		/* zones looked up: one request
+	struct zone_memo	*zones;		/* zones known (from the state)
+						   or looked up: one request
 						   per name and run */
 	size_t			 nzones;
+	bool			 zones_seeded;	/* the state's zones are in */
 };
 
 struct zone_memo {
 	char	*name;
 	char	*id;		/* NULL: no zone of that name */
 };
-
-/* Notes that zone name has id (known from the state), sparing a look-up. */
-void		 clouddns_remember_zone(struct dns_session *s,
-		    const char *name, const char *id);
 
 /* Releases what the session holds (not cf or st); NULL-safe. */
 void		 clouddns_session_free(struct dns_session *s);
@@ -104,12 +102,13 @@ enum status	 clouddns_find_zone(struct dns_session *s, const char *fqdn,
 /*
  * Searches zone_id for the record of family fam named fqdn.  *found is 0
  * when there is none (an empty list or a 404).  Several records of that
- * name and type are refused with ST_PROTOCOL naming their ids, unless
- * want_id is one of them.  *rec must be released with live_record_free().
+ * name and type (round robin) are refused with ST_PROTOCOL naming their
+ * ids: a configured record_id is read by its id instead, with
+ * clouddns_get_record().  *rec must be released with live_record_free().
  */
 enum status	 clouddns_find_record(struct dns_session *s,
 		    const char *zone_id, enum family fam, const char *fqdn,
-		    const char *want_id, struct live_record *rec, bool *found);
+		    struct live_record *rec, bool *found);
 
 /*
  * Reads record record_id of zone_id.  *found is 0 on a 404.  *rec must be

@@ -205,18 +205,15 @@ call(struct dns_session *s, const char *method, const char *path,
 }
 
 static enum status
-get_json(struct dns_session *s, const char *path, cJSON **root,
-    long *status)
+get_json(struct dns_session *s, const char *path, cJSON **root)
 {
 	struct http_response resp;
 	char *url;
 	enum status st;
 
 	*root = NULL;
-	*status = 0;
 	if ((st = call(s, "GET", path, NULL, &resp, &url)) != ST_OK)
 		goto out;
-	*status = resp.status;
 	if (resp.status == 404)
 		goto out;	/* the caller decides what a 404 means */
 	if (resp.status != 200) {
@@ -234,9 +231,9 @@ out:
 	return st;
 }
 
-void
-clouddns_remember_zone(struct dns_session *s, const char *name,
-    const char *id)
+/* Notes that zone name has id (NULL: no such zone), sparing a look-up. */
+static void
+remember_zone(struct dns_session *s, const char *name, const char *id)
 {
 	size_t i;
 
@@ -272,12 +269,20 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 	const cJSON *list, *it, *match = NULL;
 	cJSON *root;
 	char *path, *q;
-	long status;
 	enum status st;
 	size_t i;
 	int n = 0;
 
 	*zone_id = NULL;
+	if (!s->zones_seeded) {
+		/* only runs that look a zone up pay for this */
+		for (i = 0; i < s->st->nrecs; i++)
+			if (s->st->recs[i].zone != NULL &&
+			    s->st->recs[i].domain_id != NULL)
+				remember_zone(s, s->st->recs[i].zone,
+				    s->st->recs[i].domain_id);
+		s->zones_seeded = true;
+	}
 	for (i = 0; i < s->nzones; i++)
 		if (strcaseeq(s->zones[i].name, name)) {
 			if (s->zones[i].id != NULL)
@@ -287,7 +292,7 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 	q = escape(name);
 	path = xasprintf("/domains?name=%s", q);
 	free(q);
-	st = get_json(s, path, &root, &status);
+	st = get_json(s, path, &root);
 	free(path);
 	if (st != ST_OK || root == NULL)
 		return st;	/* a 404 is no zone */
@@ -314,7 +319,7 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 		st = ST_PROTOCOL;
 	}
 	if (st == ST_OK)
-		clouddns_remember_zone(s, name, *zone_id);
+		remember_zone(s, name, *zone_id);
 	cJSON_Delete(root);
 	return st;
 }
@@ -396,16 +401,13 @@ record_of(const cJSON *obj, struct live_record *rec)
 
 enum status
 clouddns_find_record(struct dns_session *s, const char *zone_id,
-    enum family fam, const char *fqdn, const char *want_id,
-    struct live_record *rec, bool *found)
+    enum family fam, const char *fqdn, struct live_record *rec, bool *found)
 {
 	const cJSON *list, *it, *match = NULL;
 	cJSON *root;
 	char *path, *d, *q, *id, ids[512];
 	size_t used = 0;
-	long status;
 	enum status st;
-	bool picked = false;
 	int n = 0;
 
 	memset(rec, 0, sizeof(*rec));
@@ -416,7 +418,7 @@ clouddns_find_record(struct dns_session *s, const char *zone_id,
 	    family_rtype(fam), q);
 	free(d);
 	free(q);
-	st = get_json(s, path, &root, &status);
+	st = get_json(s, path, &root);
 	if (st != ST_OK || root == NULL)
 		goto out;	/* a 404 is no record */
 	st = ST_PROTOCOL;
@@ -438,17 +440,15 @@ clouddns_find_record(struct dns_session *s, const char *zone_id,
 		if (used < sizeof(ids))
 			used += (size_t)snprintf(ids + used, sizeof(ids) - used,
 			    "%s%s", n > 0 ? ", " : "", id);
-		if (match == NULL || (!picked && streq(id, want_id))) {
+		if (match == NULL)
 			match = it;
-			picked = streq(id, want_id);
-		}
 		free(id);
 		n++;
 	}
 	st = ST_OK;
 	if (n == 0)
 		goto out;
-	if (n > 1 && !picked) {
+	if (n > 1) {
 		log_err("%s %s: %d records of that name and type (ids %s); "
 		    "set \"record_id\" to pick the one to update", fqdn,
 		    family_rtype(fam), n, ids);
@@ -473,7 +473,6 @@ clouddns_get_record(struct dns_session *s, const char *zone_id,
 {
 	cJSON *root;
 	char *path, *d, *r;
-	long status;
 	enum status st;
 
 	memset(rec, 0, sizeof(*rec));
@@ -483,7 +482,7 @@ clouddns_get_record(struct dns_session *s, const char *zone_id,
 	path = xasprintf("/domains/%s/records/%s", d, r);
 	free(d);
 	free(r);
-	st = get_json(s, path, &root, &status);
+	st = get_json(s, path, &root);
 	if (st == ST_OK && root != NULL) {
 		if (record_of(root, rec) == -1) {
 			log_err("GET %s: the answer is not a record", path);

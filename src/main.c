@@ -279,12 +279,12 @@ set_string(char **dst, const char *src)
 }
 
 /*
- * The state entry of rc, made (it may move the entries: take pointers
- * only after the last one) and made to agree with the configuration: ids
+ * Makes the state entry of rc (it may move the entries: take pointers
+ * only after the last one) and makes it agree with the configuration: ids
  * that the configuration gives win, and a zone or id that changed makes
  * what was learnt under the old one stale.
  */
-static struct record_state *
+static void
 record_state(struct run *r, const struct record_conf *rc)
 {
 	struct record_state *rs;
@@ -307,7 +307,6 @@ record_state(struct run *r, const struct record_conf *rc)
 		set_string(&rs->domain_id, rc->domain_id);
 	if (rc->record_id != NULL)
 		set_string(&rs->record_id, rc->record_id);
-	return rs;
 }
 
 /* Finds the live record: by its known id, else by name; *found 0 if none. */
@@ -336,7 +335,7 @@ read_live(struct run *r, const struct record_conf *rc,
 	if (rs->name == NULL)
 		return ST_OK;	/* no name and no id: nothing to search by */
 	st = clouddns_find_record(&r->dns, rs->domain_id, rc->family, rs->name,
-	    NULL, live, found);
+	    live, found);
 	if (st == ST_OK && *found)
 		set_string(&rs->record_id, live->id);
 	return st;
@@ -617,12 +616,6 @@ main(int argc, char *argv[])
 	run.dns.cf = &cf;
 	run.dns.st = &run.state;
 	run.dns.now = run.now;
-
-	for (i = 0; i < run.state.nrecs; i++)
-		if (run.state.recs[i].zone != NULL &&
-		    run.state.recs[i].domain_id != NULL)
-			clouddns_remember_zone(&run.dns, run.state.recs[i].zone,
-			    run.state.recs[i].domain_id);
 
 	detect_addresses(&run);
 	/* every state entry exists before pointers to them are taken */
