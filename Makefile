@@ -20,7 +20,7 @@ ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) $(CFLAGS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
-MODULES	 = util log config cache http ipdetect api identity clouddns
+MODULES	 = util log netaddr config cache http ipdetect api identity clouddns
 OBJS	 = $(MODULES:%=build/%.o) build/main.o
 SAN_OBJS = $(MODULES:%=build/asan/%.o) build/asan/main.o
 UNIT_TESTS = config cache ipdetect identity clouddns api util

@@ -11,21 +11,12 @@
 #include <stddef.h>
 
 #include "ddnsupdate.h"
+#include "netaddr.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/ddnsupdate/config.json"
 #define CONFIG_IDENTITY_URL	"https://identity.api.rackspacecloud.com/v2.0"
 #define CONFIG_MAX_SOURCES	16
 #define CONFIG_MAX_RECORDS	100
-
-/* Address families in use; a record has exactly one. */
-enum family {
-	FAM_V4 = 0,		/* A record, IPv4 */
-	FAM_V6 = 1,		/* AAAA record, IPv6 */
-	FAM_COUNT
-};
-
-/* "A" or "AAAA". */
-const char	*family_rtype(enum family);
 
 /* One record to keep current.  Strings are owned by the config. */
 struct record_conf {
@@ -87,12 +78,6 @@ void		 config_dump(const struct config *cf);
 
 /* Releases everything cf holds and wipes the key; NULL-safe, idempotent. */
 void		 config_free(struct config *cf);
-
-/*
- * 1 when url is https://, or http:// to a loopback host (127.0.0.0/8, ::1,
- * localhost), as CONTRACT.md 6 allows; 0 otherwise.
- */
-int		 config_url_allowed(const char *url);
 
 /*
  * Checks name as a host name under DNS rules (labels of 1..63 letters,

@@ -25,6 +25,11 @@ struct http_request {
 					   over that IP version only */
 	size_t		 max_body;	/* answers longer than this fail */
 	bool		 plain;		/* echo service: Accept text/plain */
+	bool		 direct;	/* never through a proxy, whatever the
+					   environment says (address sources:
+					   a proxy would be the one seen) */
+	bool		 public_src;	/* IPv6: prefer the host's public,
+					   non-temporary source address */
 	bool		 fresh;		/* on a new connection, so that libcurl
 					   never resends it by itself when a
 					   reused one dies (a create) */

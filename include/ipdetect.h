@@ -26,14 +26,6 @@ enum status	 ipdetect_parse(const char *body, size_t len, enum family fam,
 		    char *out, const char **why);
 
 /*
- * 1 when the IANA special-purpose registries mark the address globally
- * reachable; 0 for private, CGNAT, loopback, link-local, documentation,
- * benchmarking, multicast, reserved, ULA, NAT64, mapped and the like.
- * addr points to 4 (FAM_V4) or 16 (FAM_V6) bytes in network order.
- */
-int		 ipdetect_is_global(enum family fam, const unsigned char *addr);
-
-/*
  * Validates an address given on the command line (--ipv4, --ipv6): one
  * address of fam, globally reachable unless allow_nonglobal.  Writes the
  * canonical form to out.  Returns ST_OK or ST_USAGE with *why set.

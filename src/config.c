@@ -85,12 +85,6 @@ bad(struct checker *ck, const char *fmt, ...)
 	ck->nerr++;
 }
 
-const char *
-family_rtype(enum family fam)
-{
-	return fam == FAM_V6 ? "AAAA" : "A";
-}
-
 static int
 in_list(const char *key, const char *const *list)
 {
@@ -252,49 +246,6 @@ config_fqdn_valid(const char *name)
 	return labels >= 2;
 }
 
-static int
-host_is_loopback(const char *host)
-{
-	struct in_addr a4;
-
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	return 0;
-}
-
-int
-config_url_allowed(const char *url)
-{
-	char host[256];
-	const char *p, *end;
-	size_t n;
-
-	if (strncasecmp(url, "https://", 8) == 0)
-		p = url + 8;
-	else if (strncasecmp(url, "http://", 7) == 0)
-		p = url + 7;
-	else
-		return 0;
-	end = p + strcspn(p, "/?#");
-	if (memchr(p, '@', (size_t)(end - p)) != NULL)
-		return 0;	/* user info in a URL: no */
-	if (*p == '[') {
-		p++;
-		if ((end = strchr(p, ']')) == NULL)
-			return 0;
-	} else
-		end = p + strcspn(p, ":/?#");
-	if ((n = (size_t)(end - p)) == 0 || n >= sizeof(host))
-		return 0;
-	if (url[4] == 's' || url[4] == 'S')
-		return 1;
-	memcpy(host, p, n);
-	host[n] = '\0';
-	return host_is_loopback(host);
-}
-
 /* A URL key: allowed scheme, kept without a trailing slash. */
 static char *
 get_url(struct checker *ck, const cJSON *obj, const char *key)
@@ -304,7 +255,7 @@ get_url(struct checker *ck, const cJSON *obj, const char *key)
 
 	if ((url = get_string(ck, obj, key, "")) == NULL)
 		return NULL;
-	if (!config_url_allowed(url)) {
+	if (!netaddr_url_allowed(url)) {
 		bad(ck, "%s: \"%s\" must be an https:// URL (http:// only to a "
 		    "loopback host)", key, url);
 		free(url);
@@ -344,7 +295,7 @@ parse_sources(struct checker *ck, const cJSON *obj, struct config *cf)
 		i = 0;
 		cJSON_ArrayForEach(it, list) {
 			if (cJSON_IsString(it) &&
-			    config_url_allowed(it->valuestring))
+			    netaddr_url_allowed(it->valuestring))
 				cf->sources[fam][cf->nsources[fam]++] =
 				    xstrdup(it->valuestring);
 			else

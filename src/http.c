@@ -16,6 +16,10 @@
  * longer than the caller's limit is cut off as an error, not buffered.
  */
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +28,14 @@
 
 #include <curl/curl.h>
 
-#include "config.h"
 #include "http.h"
 #include "log.h"
+#include "netaddr.h"
+
+#ifndef IPV6_PREFER_SRC_PUBLIC
+#define IPV6_PREFER_SRC_PUBLIC	0x0002	/* <linux/in6.h>, which clashes
+					   with <netinet/in.h> */
+#endif
 
 static CURL	*curl;
 static long	 timeout_ms;
@@ -150,6 +159,29 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/*
+ * Before an IPv6 socket connects: prefer the public source address to a
+ * temporary (privacy) one, so that an echo service sees the stable address
+ * that is published.  Only IPv6 TCP sockets are touched.
+ */
+static int
+prefer_public(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	int pref = IPV6_PREFER_SRC_PUBLIC, domain;
+	socklen_t len = sizeof(domain);
+
+	(void)arg;
+	if (purpose != CURLSOCKTYPE_IPCXN ||
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == -1 ||
+	    domain != AF_INET6)
+		return CURL_SOCKOPT_OK;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADDR_PREFERENCES, &pref,
+	    sizeof(pref)) == -1)
+		log_info("cannot prefer the public IPv6 source address: %s",
+		    strerror(errno));
+	return CURL_SOCKOPT_OK;
+}
+
 /* One request on its way: its handle, headers, answer and error text. */
 struct transfer {
 	CURL				*h;
@@ -173,6 +205,10 @@ setup(struct transfer *x)
 	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms) != CURLE_OK;
+	/* the timeout covers name resolution, but a resolver thread that
+	 * is still waiting would be joined at the end of the request;
+	 * quick exit leaves it behind instead, so the bound holds */
+	bad |= curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR,
 	    strncasecmp(req->url, "https:", 6) == 0 ? "https" : "http") !=
 	    CURLE_OK;
@@ -193,9 +229,20 @@ setup(struct transfer *x)
 		    CURLE_OK;
 	}
 	bad |= curl_easy_setopt(h, CURLOPT_IPRESOLVE,
-	    req->family == 4 ? CURL_IPRESOLVE_V4 :
-	    req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_WHATEVER) !=
+	    (long)(req->family == 4 ? CURL_IPRESOLVE_V4 :
+	    req->family == 6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_WHATEVER)) !=
 	    CURLE_OK;
+	/* "" turns off the proxy that https_proxy and the rest would
+	 * choose; otherwise libcurl honours them, as Rackspace requests
+	 * should */
+	if (req->direct)
+		bad |= curl_easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK;
+	if (req->public_src) {
+		bad |= curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION,
+		    prefer_public) != CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, NULL) !=
+		    CURLE_OK;
+	}
 	bad |= curl_easy_setopt(h, CURLOPT_USERAGENT,
 	    "ddnsupdate/" DDNSUPDATE_VERSION) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
@@ -244,7 +291,7 @@ start(struct transfer *x, CURL *h, const struct http_request *req,
 	x->req = req;
 	x->sink.resp = resp;
 	x->sink.max = req->max_body;
-	if (h == NULL || !config_url_allowed(req->url)) {
+	if (h == NULL || !netaddr_url_allowed(req->url)) {
 		snprintf(resp->error, sizeof(resp->error), "%s",
 		    h == NULL ? "libcurl is not initialised" :
 		    "only https:// URLs are allowed");

@@ -92,7 +92,7 @@ identity_parse(const char *body, size_t len, struct identity *id,
 	catalog = cJSON_GetObjectItemCaseSensitive(access, "serviceCatalog");
 	if ((s = catalog_dns(catalog)) != NULL) {
 		*why = "a rax:dns endpoint that is not https://";
-		if (!config_url_allowed(s))
+		if (!netaddr_url_allowed(s))
 			goto bad;
 		id->dns_url = xstrdup(s);
 		n = strlen(id->dns_url);

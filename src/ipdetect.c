@@ -24,82 +24,6 @@
 #include "ipdetect.h"
 #include "log.h"
 
-struct prefix {
-	unsigned char	 addr[16];
-	int		 len;		/* bits */
-	int		 global;	/* what the registry says */
-};
-
-/* Most specific first: the first match decides. */
-static const struct prefix v4_table[] = {
-	{ { 192, 0, 0, 9 }, 32, 1 },		/* PCP anycast */
-	{ { 192, 0, 0, 10 }, 32, 1 },		/* TURN anycast */
-	{ { 0, 0, 0, 0 }, 8, 0 },		/* "this network" */
-	{ { 10, 0, 0, 0 }, 8, 0 },		/* private */
-	{ { 100, 64, 0, 0 }, 10, 0 },		/* shared (CGNAT) */
-	{ { 127, 0, 0, 0 }, 8, 0 },		/* loopback */
-	{ { 169, 254, 0, 0 }, 16, 0 },		/* link-local */
-	{ { 172, 16, 0, 0 }, 12, 0 },		/* private */
-	{ { 192, 0, 0, 0 }, 24, 0 },		/* IETF protocol assignments */
-	{ { 192, 0, 2, 0 }, 24, 0 },		/* documentation */
-	{ { 192, 88, 99, 0 }, 24, 0 },		/* 6to4 relay, deprecated */
-	{ { 192, 168, 0, 0 }, 16, 0 },		/* private */
-	{ { 198, 18, 0, 0 }, 15, 0 },		/* benchmarking */
-	{ { 198, 51, 100, 0 }, 24, 0 },		/* documentation */
-	{ { 203, 0, 113, 0 }, 24, 0 },		/* documentation */
-	{ { 224, 0, 0, 0 }, 4, 0 },		/* multicast */
-	{ { 240, 0, 0, 0 }, 4, 0 },		/* reserved, broadcast */
-};
-
-static const struct prefix v6_table[] = {
-	{ { 0x20, 0x01, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
-	    128, 1 },				/* PCP anycast */
-	{ { 0x20, 0x01, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 },
-	    128, 1 },				/* TURN anycast */
-	{ { 0x20, 0x01, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3 },
-	    128, 1 },				/* DNS-SD SRP anycast */
-	{ { 0x20, 0x01, 0x00, 0x03 }, 32, 1 },	/* AMT */
-	{ { 0x20, 0x01, 0x00, 0x04, 0x01, 0x12 }, 48, 1 },	/* AS112 */
-	{ { 0x20, 0x01, 0x00, 0x20 }, 28, 1 },	/* ORCHIDv2 */
-	{ { 0x20, 0x01, 0x00, 0x30 }, 28, 1 },	/* drone remote ID */
-	{ { 0x20, 0x01, 0x0d, 0xb8 }, 32, 0 },	/* documentation */
-	{ { 0x20, 0x01 }, 23, 0 },		/* IETF protocol assignments,
-						   Teredo, benchmarking */
-	{ { 0x20, 0x02 }, 16, 0 },		/* 6to4 */
-	{ { 0x3f, 0xff, 0x00 }, 20, 0 },	/* documentation */
-	{ { 0x20 }, 3, 1 },			/* global unicast */
-	{ { 0 }, 0, 0 },	/* everything else: ::, ::1, mapped, NAT64
-				   64:ff9b::/96, discard, ULA fc00::/7,
-				   link-local fe80::/10, multicast */
-};
-
-static int
-matches(const unsigned char *addr, const struct prefix *p)
-{
-	int full = p->len / 8, rest = p->len % 8;
-	unsigned char mask;
-
-	if (memcmp(addr, p->addr, (size_t)full) != 0)
-		return 0;
-	if (rest == 0)
-		return 1;
-	mask = (unsigned char)(0xff << (8 - rest));
-	return (addr[full] & mask) == (p->addr[full] & mask);
-}
-
-int
-ipdetect_is_global(enum family fam, const unsigned char *addr)
-{
-	const struct prefix *t = fam == FAM_V4 ? v4_table : v6_table;
-	size_t i, n = fam == FAM_V4 ? sizeof(v4_table) / sizeof(v4_table[0]) :
-	    sizeof(v6_table) / sizeof(v6_table[0]);
-
-	for (i = 0; i < n; i++)
-		if (matches(addr, &t[i]))
-			return t[i].global;
-	return 1;	/* IPv4 not in the table */
-}
-
 static int
 is_space(char c)
 {
@@ -160,7 +84,7 @@ ipdetect_check(const char *text, enum family fam, bool allow_nonglobal,
 		return ST_USAGE;
 	}
 	inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out, bin);
-	if (!allow_nonglobal && !ipdetect_is_global(fam, bin)) {
+	if (!allow_nonglobal && !netaddr_is_global(fam, bin)) {
 		*why = "not globally reachable (set allow_nonglobal to "
 		    "publish it)";
 		return ST_USAGE;
@@ -177,6 +101,8 @@ make_request(struct http_request *req, enum family fam, const char *url)
 	req->family = fam == FAM_V4 ? 4 : 6;
 	req->max_body = IPDETECT_MAX_BODY;
 	req->plain = true;
+	req->direct = true;
+	req->public_src = fam == FAM_V6;
 }
 
 /* Judges one source's answer; ST_OK with a global address in out. */
@@ -200,7 +126,7 @@ judge(const struct config *cf, enum family fam, enum status st,
 		return ST_TEMPFAIL;
 	}
 	inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out, bin);
-	if (!cf->allow_nonglobal && !ipdetect_is_global(fam, bin)) {
+	if (!cf->allow_nonglobal && !netaddr_is_global(fam, bin)) {
 		snprintf(why, whylen, "%s is not globally reachable (set "
 		    "allow_nonglobal to accept it)", out);
 		return ST_TEMPFAIL;
@@ -231,7 +157,7 @@ count(const struct config *cf, enum family fam, struct tally *t,
 	}
 	log_info("%s source %s answered %s", fname, url, t->addr[t->n]);
 	for (j = 0; j <= t->n; j++)
-		if (strcmp(t->addr[j], t->addr[t->n]) == 0)
+		if (netaddr_equal(fam, t->addr[j], t->addr[t->n]))
 			votes++;
 	t->n++;
 	if (votes > t->best)

@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* What the run takes for granted in a valid configuration. */
 		FUZZ_CHECK(cf.username != NULL);
 		FUZZ_CHECK(cf.identity_url != NULL &&
-		    config_url_allowed(cf.identity_url));
+		    netaddr_url_allowed(cf.identity_url));
 		FUZZ_CHECK(cf.nrecords >= 1 &&
 		    cf.nrecords <= CONFIG_MAX_RECORDS);
 		for (i = 0; i < cf.nrecords; i++) {

@@ -31,7 +31,7 @@ parse_as(const char *body, size_t len, enum family fam)
 	FUZZ_CHECK(len <= IPDETECT_MAX_BODY);
 	FUZZ_CHECK(memchr(out, '\0', sizeof(out)) != NULL);
 	FUZZ_CHECK(inet_pton(af, out, bin) == 1);
-	g = ipdetect_is_global(fam, bin);
+	g = netaddr_is_global(fam, bin);
 	FUZZ_CHECK(g == 0 || g == 1);
 	/* The canonical form is accepted as it is. */
 	FUZZ_CHECK(ipdetect_parse(out, strlen(out), fam, again, &why) ==
@@ -49,7 +49,7 @@ check_as(const char *text, enum family fam)
 
 	if (ipdetect_check(text, fam, false, out, &why) == ST_OK) {
 		FUZZ_CHECK(inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out,
-		    bin) == 1 && ipdetect_is_global(fam, bin));
+		    bin) == 1 && netaddr_is_global(fam, bin));
 		FUZZ_CHECK(ipdetect_check(text, fam, true, out, &why) ==
 		    ST_OK);
 	} else
@@ -72,9 +72,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
 	/* The global check on raw bytes too, not only on parsed ones. */
 	if (size >= 16) {
-		g = ipdetect_is_global(FAM_V4, data + size - 4);
+		g = netaddr_is_global(FAM_V4, data + size - 4);
 		FUZZ_CHECK(g == 0 || g == 1);
-		g = ipdetect_is_global(FAM_V6, data + size - 16);
+		g = netaddr_is_global(FAM_V6, data + size - 16);
 		FUZZ_CHECK(g == 0 || g == 1);
 	}
 	fuzz_free(text, size);

@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(id.tenant != NULL && id.tenant[0] != '\0');
 		if (id.dns_url != NULL) {
 			n = strlen(id.dns_url);
-			FUZZ_CHECK(config_url_allowed(id.dns_url));
+			FUZZ_CHECK(netaddr_url_allowed(id.dns_url));
 			FUZZ_CHECK(n > 0 && id.dns_url[n - 1] != '/');
 		}
 	} else {

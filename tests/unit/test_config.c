@@ -593,8 +593,8 @@ test_url_allowed(void **state)
 
 	UNIT_START(state);
 	for (i = 0; i < NELEM(url_cases); i++)
-		CHECK_INT(config_url_allowed(url_cases[i].url) != 0,
-		    url_cases[i].ok, "config_url_allowed(\"%s\")",
+		CHECK_INT(netaddr_url_allowed(url_cases[i].url) != 0,
+		    url_cases[i].ok, "netaddr_url_allowed(\"%s\")",
 		    url_cases[i].url);
 	UNIT_END();
 }

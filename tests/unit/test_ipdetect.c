@@ -260,8 +260,8 @@ test_is_global_table(void **state)
 		memset(bin, 0, sizeof(bin));
 		REQUIRE(inet_pton(c->fam == V4 ? AF_INET : AF_INET6, c->addr,
 		    bin) == 1, "bad test row %zu \"%s\"", i, c->addr);
-		CHECK_INT(ipdetect_is_global(c->fam, bin) != 0, c->global,
-		    "ipdetect_is_global(%s)", c->addr);
+		CHECK_INT(netaddr_is_global(c->fam, bin) != 0, c->global,
+		    "netaddr_is_global(%s)", c->addr);
 	}
 	UNIT_END();
 }
