@@ -5,6 +5,12 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DOCDIR	?= $(PREFIX)/share/doc/ddnsupdate
+# /etc for the usual prefixes, so that the default configuration is
+# /etc/ddnsupdate/config.json; a prefix of its own gets its own etc.
+SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
+# systemd reads units from /usr/local/lib/systemd/system too; the package
+# sets the distribution's directory (debian/rules).
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 DESTDIR	?=
 
 PKG_CONFIG ?= pkg-config
@@ -14,9 +20,15 @@ DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl libcjson)
 DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs libcurl libcjson)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment (dpkg-buildflags) are
+# honoured.  Warnings are errors while developing; the package build
+# empties WERROR, so that a newer compiler's new warning cannot stop it.
 CFLAGS	?= -O2 -g
-WARN	 = -Wall -Wextra -Wpedantic -Werror
-ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) $(CFLAGS)
+WERROR	?= -Werror
+WARN	 = -Wall -Wextra -Wpedantic $(WERROR)
+PATH_FLAGS = -DCONFIG_DEFAULT_PATH='"$(SYSCONFDIR)/ddnsupdate/config.json"'
+ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) \
+	     $(PATH_FLAGS) $(CPPFLAGS) $(CFLAGS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
@@ -25,10 +37,15 @@ OBJS	 = $(MODULES:%=build/%.o) build/main.o
 SAN_OBJS = $(MODULES:%=build/asan/%.o) build/asan/main.o
 UNIT_TESTS = config cache ipdetect identity clouddns api util
 
-# Debian packages: what the build, the tests and the demo need.
-DEB_PACKAGES = gcc make pkg-config libcurl4-openssl-dev libcjson-dev \
-	       libcmocka-dev python3 openssl mandoc valgrind clang \
-	       libclang-rt-14-dev
+# Debian packages, by their names in Debian 12 and 13 alike: what the
+# build and the demo need (make deps), and what the tests add (make
+# check-deps: unit and fuzz tests, valgrind, the man page lint, the
+# package and its lint, the containers of make check-systemd).
+DEPS_PACKAGES = gcc make pkg-config libcurl4-openssl-dev libcjson-dev \
+	       python3 openssl
+CHECK_PACKAGES = libcmocka-dev valgrind clang libclang-rt-dev mandoc \
+	       faketime iproute2 dpkg-dev debhelper lintian devscripts \
+	       debootstrap systemd-container
 SUDO	= $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 all: ddnsupdate
@@ -57,17 +74,29 @@ build/.deps-ok:
 	    { echo "cJSON is missing: run make deps (apt-get install libcjson-dev)"; exit 1; }
 	@mkdir -p build && touch $@
 
-# Installs with apt-get what is missing; does nothing when all is there.
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# The default configuration path is compiled in: a new SYSCONFDIR
+# rebuilds what uses it.
+build/.sysconfdir: FORCE | build/.deps-ok
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' >$@
+build/main.o build/config.o build/asan/main.o build/asan/config.o: \
+    build/.sysconfdir
+
+# Install with apt-get what is missing; do nothing when all is there.
+APT_MISSING = command -v dpkg-query >/dev/null || { echo "$@: not a Debian \
+	    system; install by hand what provides: $(1)"; exit 0; }; \
+	missing=""; for p in $(1); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	        --no-install-recommends $$missing; \
-	else echo "deps: all present"; fi
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	        -qq --no-install-recommends $$missing; \
+	else echo "$@: all present"; fi
+deps:
+	@$(call APT_MISSING,$(DEPS_PACKAGES))
+check-deps: deps
+	@$(call APT_MISSING,$(CHECK_PACKAGES))
 
 # Unit tests (cmocka), one binary per module, linked with the module.
 build/tests/test_%: tests/unit/test_%.c $(MODULES:%=build/%.o) tests/unit/*.h
@@ -81,7 +110,8 @@ build/asan/tests/test_%: tests/unit/test_%.c $(MODULES:%=build/asan/%.o) tests/u
 	    $(MODULES:%=build/asan/%.o) $(DEPS_LIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_TESTS:%=build/tests/test_%)
-	@rc=0; for t in $^; do $$t || rc=1; done; exit $$rc
+	@rc=0; for t in $(UNIT_TESTS:%=build/tests/test_%); do \
+	    $$t || rc=1; done; exit $$rc
 
 # The crash test's LD_PRELOAD shim that widens the save window.
 build/slowio.so: tests/crash/slowio.c
@@ -91,10 +121,10 @@ build/slowio.so: tests/crash/slowio.c
 integration: ddnsupdate build/slowio.so
 	DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate $(PYTHON) tests/integration/run_tests.py
 
-check: unit integration
+check: check-deps unit integration
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
-check-sanitize: build/asan/ddnsupdate build/slowio.so \
+check-sanitize: check-deps build/asan/ddnsupdate build/slowio.so \
 	    $(UNIT_TESTS:%=build/asan/tests/test_%)
 	@rc=0; for t in $(UNIT_TESTS:%=build/asan/tests/test_%); do \
 	    $$t || rc=1; done; exit $$rc
@@ -104,7 +134,7 @@ check-sanitize: build/asan/ddnsupdate build/slowio.so \
 	    $(PYTHON) tests/integration/run_tests.py
 
 # Every integration run again at -v: no secret in any output or file.
-check-secrets: ddnsupdate build/slowio.so
+check-secrets: check-deps ddnsupdate build/slowio.so
 	DDNSUPDATE_TEST_VERBOSE=1 DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate \
 	    $(PYTHON) tests/integration/run_tests.py
 
@@ -114,7 +144,7 @@ check-secrets: ddnsupdate build/slowio.so
 VALGRIND = valgrind --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
-check-valgrind: ddnsupdate
+check-valgrind: check-deps ddnsupdate
 	rm -rf build/valgrind && mkdir -p build/valgrind
 	DDNSUPDATE_WRAPPER="$(VALGRIND) --log-file=$(CURDIR)/build/valgrind/%p.log" \
 	DDNSUPDATE_BIN=$(CURDIR)/ddnsupdate \
@@ -132,30 +162,68 @@ bench: ddnsupdate
 demo: ddnsupdate
 	$(PYTHON) tests/integration/demo.py $(CURDIR)/ddnsupdate
 
-lint:
+lint: check-deps
 	mandoc -Tlint -Wwarning man/ddnsupdate.1 man/ddnsupdate.json.5
 
+# install puts the units in UNITDIR and, with the other examples, in
+# DOCDIR/examples; both with the paths of this install written in (the
+# sources in examples/ say @BINDIR@ and @SYSCONFDIR@).  The configuration
+# directory and the state directory (STATEDIR, the program's default,
+# include/cache.h) are made, closed to others, only when missing: the
+# service's systemd moves the state directory to /var/lib/private on its
+# first run, and a cron user makes it theirs (README).
+STATEDIR = /var/lib/ddnsupdate
+UNITS	 = ddnsupdate.service ddnsupdate.timer
+EXAMPLES = README.md config.json original-config.json crontab
+SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
 install: ddnsupdate
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(DOCDIR)/examples
 	install -m 755 ddnsupdate $(DESTDIR)$(BINDIR)/ddnsupdate
 	install -m 644 man/ddnsupdate.1 $(DESTDIR)$(MANDIR)/man1/ddnsupdate.1
 	install -m 644 man/ddnsupdate.json.5 \
 	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
-	install -m 644 examples/* $(DESTDIR)$(DOCDIR)/examples/
+	for u in $(UNITS); do \
+	    $(SUBST) examples/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 644 $(DESTDIR)$(UNITDIR)/$$u && \
+	    cp -p $(DESTDIR)$(UNITDIR)/$$u $(DESTDIR)$(DOCDIR)/examples/ || \
+	    exit 1; done
+	install -m 644 $(EXAMPLES:%=examples/%) $(DESTDIR)$(DOCDIR)/examples/
+	[ -d $(DESTDIR)$(SYSCONFDIR)/ddnsupdate ] || \
+	    install -d -m 750 $(DESTDIR)$(SYSCONFDIR)/ddnsupdate
+	[ -e $(DESTDIR)$(STATEDIR) ] || [ -L $(DESTDIR)$(STATEDIR) ] || \
+	    install -d -m 700 $(DESTDIR)$(STATEDIR)
 
+# Removes what install installed, and the configuration and state
+# directories only when they are empty.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ddnsupdate \
 	    $(DESTDIR)$(MANDIR)/man1/ddnsupdate.1 \
-	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
-	rm -rf $(DESTDIR)$(DOCDIR)
+	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5 \
+	    $(UNITS:%=$(DESTDIR)$(UNITDIR)/%) \
+	    $(UNITS:%=$(DESTDIR)$(DOCDIR)/examples/%) \
+	    $(EXAMPLES:%=$(DESTDIR)$(DOCDIR)/examples/%)
+	for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/ddnsupdate $(DESTDIR)$(STATEDIR); do \
+	    [ -L $$d ] || [ ! -d $$d ] || \
+	    rmdir --ignore-fail-on-non-empty $$d; done
+
+# The network hooks (hooks/hooks.mk, when present) come with install and
+# uninstall, and so with the package.
+ifneq ($(wildcard hooks/hooks.mk),)
+include hooks/hooks.mk
+install: install-hooks
+uninstall: uninstall-hooks
+endif
 
 include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf build ddnsupdate
 
-.PHONY: all deps unit integration check check-sanitize check-secrets \
+.PHONY: FORCE all deps check-deps unit integration check check-sanitize check-secrets \
 	check-valgrind bench demo lint install fuzz fuzz-ci fuzz-build fuzz-check-deps \
 	uninstall clean
 .SECONDARY:

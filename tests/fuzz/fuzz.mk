@@ -30,13 +30,13 @@ FUZZ_BINS = $(FUZZ_TARGETS:%=build/fuzz/%)
 FUZZ_PROBE = int LLVMFuzzerTestOneInput(const unsigned char *d, \
 	     unsigned long n) { (void)d; (void)n; return 0; }
 
-fuzz-check-deps:
+fuzz-check-deps: check-deps
 	@command -v $(FUZZ_CC) >/dev/null || \
 	    { echo "$(FUZZ_CC) is missing: apt-get install clang"; exit 1; }
 	@echo '$(FUZZ_PROBE)' | $(FUZZ_CC) -fsanitize=fuzzer -x c \
 	    -o /dev/null - 2>/dev/null || \
 	    { echo "libFuzzer is missing (libclang_rt.fuzzer for" \
-	    "$(FUZZ_CC)): apt-get install libclang-rt-14-dev, or the" \
+	    "$(FUZZ_CC)): apt-get install libclang-rt-dev, or the" \
 	    "libclang-rt-N-dev of the clang-N you have"; exit 1; }
 
 build/fuzz/obj/%.o: src/%.c include/*.h | build/.deps-ok fuzz-check-deps

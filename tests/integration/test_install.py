@@ -12,37 +12,87 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import BIN, ROOT, Case
+from harness import BIN, ROOT, Case, mode_of
 
 EXAMPLES = os.path.join(ROOT, "examples")
 
 
 class Install(unittest.TestCase):
+    def make(self, dest, *args, dry=False):
+        argv = ["make", "-s", "-C", ROOT, f"DESTDIR={dest}", *args]
+        if dry:
+            argv.insert(1, "-n")
+        p = subprocess.run(argv, capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
     def test_install_and_uninstall_into_destdir(self):
         dest = tempfile.mkdtemp(prefix="ddns-destdir-")
         self.addCleanup(shutil.rmtree, dest, True)
-        make = ["make", "-s", "-C", ROOT, f"DESTDIR={dest}", "PREFIX=/usr"]
-        p = subprocess.run(make + ["install"], capture_output=True,
-                           text=True, timeout=300)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.make(dest, "PREFIX=/usr", "install")
         files = sorted(os.path.relpath(os.path.join(top, f), dest)
                        for top, _, names in os.walk(dest) for f in names)
+        examples = ["README.md", "config.json", "crontab",
+                    "ddnsupdate.service", "ddnsupdate.timer",
+                    "original-config.json"]
+        self.assertEqual(sorted(os.listdir(EXAMPLES)), examples)
         want = ["usr/bin/ddnsupdate", "usr/share/man/man1/ddnsupdate.1",
-                "usr/share/man/man5/ddnsupdate.json.5"] + sorted(
-            "usr/share/doc/ddnsupdate/examples/" + f
-            for f in os.listdir(EXAMPLES))
+                "usr/share/man/man5/ddnsupdate.json.5",
+                "usr/lib/systemd/system/ddnsupdate.service",
+                "usr/lib/systemd/system/ddnsupdate.timer"] + [
+            "usr/share/doc/ddnsupdate/examples/" + f for f in examples]
         self.assertEqual(files, sorted(want))
-        mode = stat.S_IMODE(os.stat(os.path.join(
-            dest, "usr/bin/ddnsupdate")).st_mode)
-        self.assertEqual(mode, 0o755)
-        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(
-            dest, "usr/share/man/man1/ddnsupdate.1")).st_mode), 0o644)
-        p = subprocess.run(make + ["uninstall"], capture_output=True,
-                           text=True, timeout=60)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        left = [os.path.join(top, f) for top, _, names in os.walk(dest)
-                for f in names]
-        self.assertEqual(left, [])
+        for path, mode in (("usr/bin/ddnsupdate", 0o755),
+                           ("usr/share/man/man1/ddnsupdate.1", 0o644),
+                           ("usr/lib/systemd/system/ddnsupdate.service",
+                            0o644),
+                           ("usr/share/doc/ddnsupdate/examples/crontab",
+                            0o644),
+                           ("etc/ddnsupdate", 0o750),
+                           ("var/lib/ddnsupdate", 0o700)):
+            self.assertEqual(mode_of(os.path.join(dest, path)), mode, path)
+        # The units, installed and as examples, name this install's paths.
+        for unit in ("usr/lib/systemd/system/ddnsupdate.service",
+                     "usr/share/doc/ddnsupdate/examples/ddnsupdate.service"):
+            text = open(os.path.join(dest, unit)).read()
+            self.assertIn("\nExecStart=/usr/bin/ddnsupdate\n", text)
+            self.assertIn("\nConditionPathExists=/etc/ddnsupdate/"
+                          "config.json\n", text)
+            self.assertIn("\nLoadCredential=api_key:/etc/ddnsupdate/"
+                          "api_key\n", text)
+            self.assertNotRegex(text, r"@[A-Z]+@")
+            self.assertNotIn("/usr/local", text)
+        # A configuration the administrator wrote stays, and so does its
+        # directory; uninstall removes every file it installed.
+        self.make(dest, "PREFIX=/usr", "install")
+        conf = os.path.join(dest, "etc/ddnsupdate/config.json")
+        open(conf, "w").close()
+        os.chmod(os.path.join(dest, "etc/ddnsupdate"), 0o755)
+        self.make(dest, "PREFIX=/usr", "install")
+        self.assertEqual(mode_of(os.path.join(dest, "etc/ddnsupdate")),
+                         0o755)
+        self.make(dest, "PREFIX=/usr", "uninstall")
+        left = [os.path.relpath(os.path.join(top, f), dest)
+                for top, _, names in os.walk(dest) for f in names]
+        self.assertEqual(left, ["etc/ddnsupdate/config.json"])
+        self.assertFalse(os.path.exists(os.path.join(
+            dest, "var/lib/ddnsupdate")))
+
+    def test_paths_follow_prefix(self):
+        """/etc for /usr and /usr/local, PREFIX/etc otherwise; the binary
+        is told the same (the commands only: nothing is rebuilt)."""
+        dest = tempfile.mkdtemp(prefix="ddns-destdir-")
+        self.addCleanup(shutil.rmtree, dest, True)
+        for prefix, etc, units in (
+                ("/usr/local", "/etc", "/usr/local/lib/systemd/system"),
+                ("/usr", "/etc", "/usr/lib/systemd/system"),
+                ("/opt/ddns", "/opt/ddns/etc", "/opt/ddns/lib/systemd/system")):
+            out = self.make(dest, f"PREFIX={prefix}", "install", dry=True)
+            self.assertIn(f"s|@BINDIR@|{prefix}/bin|g", out)
+            self.assertIn(f"s|@SYSCONFDIR@|{etc}|g", out)
+            self.assertIn(f"{dest}{units}/", out)
+            self.assertIn(f"install -d -m 750 {dest}{etc}/ddnsupdate", out)
 
     def test_synopsis_equals_usage(self):
         p = subprocess.run([BIN, "-h"], capture_output=True, text=True)
@@ -93,22 +143,41 @@ class Examples(Case):
         for line in ("Type=oneshot", "DynamicUser=yes",
                      "StateDirectory=ddnsupdate", "NoNewPrivileges=yes",
                      "ProtectSystem=strict",
-                     "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-                     "LoadCredential=api_key:"):
+                     "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX "
+                     "AF_NETLINK",
+                     "ExecStart=@BINDIR@/ddnsupdate\n",
+                     "ConditionPathExists=@SYSCONFDIR@/ddnsupdate/"
+                     "config.json\n",
+                     "LoadCredential=api_key:@SYSCONFDIR@/ddnsupdate/"
+                     "api_key\n"):
             self.assertIn(line, svc)
+        # Changes must reach the journal: no -q anywhere, nor in cron's.
+        self.assertNotRegex(svc, r"(?m)^ExecStart=.*\s-q")
+        self.assertNotIn("[Install]", svc)      # only the timer starts it
+        tab = open(os.path.join(EXAMPLES, "crontab")).read()
+        self.assertRegex(tab, r"(?m)^MAILTO=\S+$")
+        self.assertRegex(tab, r"(?m)^\*/5 \* \* \* \* ddnsupdate$")
         tim = open(timer).read()
         self.assertRegex(tim, r"RandomizedDelaySec=\d+")
         self.assertRegex(tim, r"OnUnitActiveSec=\d+min")
+        self.assertIn("WantedBy=timers.target", tim)
         if shutil.which("systemd-analyze") is None:
-            return      # parsed above; the full check needs systemd
-        # verify with ExecStart pointing at a binary that exists
-        d = tempfile.mkdtemp(prefix="ddns-units-")
-        self.addCleanup(shutil.rmtree, d, True)
-        with open(os.path.join(d, "ddnsupdate.service"), "w") as f:
-            f.write(svc.replace("/usr/local/bin/ddnsupdate", BIN))
-        shutil.copy(timer, d)
+            self.fail("systemd-analyze is needed (systemd)")
+        # verify the units as installed, ExecStart= naming a binary that
+        # exists
+        dest = tempfile.mkdtemp(prefix="ddns-units-")
+        self.addCleanup(shutil.rmtree, dest, True)
+        p = subprocess.run(["make", "-s", "-C", ROOT, f"DESTDIR={dest}",
+                            "PREFIX=/usr", f"BINDIR={os.path.dirname(BIN)}",
+                            "UNITDIR=/units", "install"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        installed = open(os.path.join(dest, "units/ddnsupdate.service")).read()
+        self.assertIn(f"\nExecStart={os.path.dirname(BIN)}/ddnsupdate\n",
+                      installed)
         p = subprocess.run(["systemd-analyze", "verify", "--man=no",
-                            os.path.join(d, "ddnsupdate.service"),
-                            os.path.join(d, "ddnsupdate.timer")],
+                            os.path.join(dest, "units/ddnsupdate.service"),
+                            os.path.join(dest, "units/ddnsupdate.timer")],
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, "")
