@@ -220,10 +220,33 @@ endif
 
 include tests/fuzz/fuzz.mk
 
+# make deb: the Debian package (debian/), built into build/deb/: the .deb,
+# its .buildinfo and .changes.  dpkg-buildpackage writes beside the tree
+# it builds, so it builds a copy of this one, build/deb/ddnsupdate/.
+DEB_DIR	 = build/deb
+deb-deps:
+	@$(call APT_MISSING,dpkg-dev debhelper)
+	@dpkg-checkbuilddeps 2>/dev/null || { \
+	    echo "$@: installing the build dependencies of debian/control"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get build-dep \
+	        -y -qq ./; }
+
+deb: deb-deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/ddnsupdate
+	tar -cf - --anchored --exclude=./.git --exclude=./build \
+	    --exclude=./ddnsupdate . | tar -C $(DEB_DIR)/ddnsupdate -xf -
+	cd $(DEB_DIR)/ddnsupdate && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
+
+# The package judged: make check-deb shows its contents, lintian's tags
+# and hardening-check's report, and fails on a lintian error or warning.
+check-deb: check-deps deb
+	tests/package/check-deb.sh $(DEB_DIR)/ddnsupdate_*.deb
+
 clean:
 	rm -rf build ddnsupdate
 
-.PHONY: FORCE all deps check-deps unit integration check check-sanitize check-secrets \
+.PHONY: FORCE all deps check-deps deb-deps deb check-deb unit integration check check-sanitize check-secrets \
 	check-valgrind bench demo lint install fuzz fuzz-ci fuzz-build fuzz-check-deps \
 	uninstall clean
 .SECONDARY:
