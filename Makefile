@@ -239,14 +239,24 @@ deb: deb-deps
 	@ls $(DEB_DIR)/*.deb
 
 # The package judged: make check-deb shows its contents, lintian's tags
-# and hardening-check's report, and fails on a lintian error or warning.
+# and hardening-check's report, and fails on a lintian error or warning;
+# make check-systemd boots it in containers of the Debian releases in
+# CONTAINER_SUITES (a real systemd: timer, dynamic user, credentials,
+# journal priorities; and README's cron path), as root, with their root
+# file systems cached in /var/tmp (tests/package/containers.py).
+CONTAINER_SUITES ?= bookworm
 check-deb: check-deps deb
 	tests/package/check-deb.sh $(DEB_DIR)/ddnsupdate_*.deb
+
+check-systemd: check-deps deb
+	$(PYTHON) tests/package/containers.py --suites $(CONTAINER_SUITES) \
+	    $(DEB_DIR)/ddnsupdate_*.deb
+
 
 clean:
 	rm -rf build ddnsupdate
 
-.PHONY: FORCE all deps check-deps deb-deps deb check-deb unit integration check check-sanitize check-secrets \
+.PHONY: FORCE all deps check-deps deb-deps deb check-deb check-systemd unit integration check check-sanitize check-secrets \
 	check-valgrind bench demo lint install fuzz fuzz-ci fuzz-build fuzz-check-deps \
 	uninstall clean
 .SECONDARY:
