@@ -16,14 +16,19 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wpedantic -Werror
-ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) $(CFLAGS)
+# When it was built: a clock earlier than this is plainly unset.  The
+# release date (SOURCE_DATE_EPOCH, as Debian sets it), else the last commit.
+BUILD_EPOCH ?= $(shell echo $${SOURCE_DATE_EPOCH:-$$(git log -1 \
+	--format=%ct 2>/dev/null || echo 0)})
+ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) \
+	     -DBUILD_EPOCH=$(BUILD_EPOCH) $(CPPFLAGS) $(CFLAGS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
-MODULES	 = util log netaddr config cache http ipdetect api identity clouddns
+MODULES	 = util log netaddr files config cache http ipdetect api identity clouddns
 OBJS	 = $(MODULES:%=build/%.o) build/main.o
 SAN_OBJS = $(MODULES:%=build/asan/%.o) build/asan/main.o
-UNIT_TESTS = config cache ipdetect identity clouddns api util
+UNIT_TESTS = config cache ipdetect identity clouddns api util log netaddr
 
 # Debian packages: what the build, the tests and the demo need.
 DEB_PACKAGES = gcc make pkg-config libcurl4-openssl-dev libcjson-dev \

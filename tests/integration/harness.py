@@ -36,6 +36,9 @@ KEY = "0123456789abcdef0123456789abcdef"
 OLD = "198.51.100.4"        # what the live record holds at the start
 NEW = "81.2.69.160"         # what the echo services answer
 RUN_TIMEOUT = 60            # seconds; no case comes near it
+# CONTRACT.md 3: the line that says a failing record works again
+RECOVERED = (r"^home\.example\.com A: works again \(failing since "
+             r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$")
 
 _sim = None
 _simdir = None
@@ -132,6 +135,12 @@ class Case(unittest.TestCase):
     def write_state(self, doc):
         self.write(self.cache, json.dumps(doc), 0o600)
 
+    def fresh_state(self):
+        """Forgets the state, as before a first run (a table of failures
+        in one case: a line printed by the previous run is held back)."""
+        if os.path.exists(self.cache):
+            os.unlink(self.cache)
+
     # ------------------------------------------------------------ runs
 
     def run_ddns(self, *args, conf=None, env=None, timeout=RUN_TIMEOUT,
@@ -162,7 +171,8 @@ class Case(unittest.TestCase):
         for s in [KEY, *self.seen_tokens]:
             self.assertNotIn(s, res.out + res.err, "a secret was printed")
         for line in res.err.splitlines():
-            if line.startswith("usage:") or line.startswith("       ddns"):
+            if line.startswith("usage:") or line.startswith("       ddns") \
+                    or line.startswith("                  ["):
                 continue
             if line.startswith("==") or "runtime error" in line:
                 self.fail(f"sanitizer report:\n{res.err}")
