@@ -50,6 +50,9 @@ def simulator():
     if _sim is None:
         _simdir = tempfile.mkdtemp(prefix="ddns-sim-")
         _sim = Simulator(_simdir, ipv6=True)
+        # runs as another user (setpriv) read the CA too
+        os.chmod(_simdir, 0o755)
+        os.chmod(_sim.ca_file, 0o644)
     return _sim
 
 
@@ -135,6 +138,13 @@ class Case(unittest.TestCase):
     def write_state(self, doc):
         self.write(self.cache, json.dumps(doc), 0o600)
 
+    def give_to(self, uid):
+        """Makes the case's directory and every file in it uid's, as a
+        service user's own would be."""
+        for top, dirs, files in os.walk(self.dir):
+            for name in [top, *(os.path.join(top, n) for n in files)]:
+                os.chown(name, uid, uid)
+
     def fresh_state(self):
         """Forgets the state, as before a first run (a table of failures
         in one case: a line printed by the previous run is held back)."""
@@ -144,9 +154,11 @@ class Case(unittest.TestCase):
     # ------------------------------------------------------------ runs
 
     def run_ddns(self, *args, conf=None, env=None, timeout=RUN_TIMEOUT,
-                 clear_log=True):
+                 clear_log=True, user=None, prefix=()):
         """Runs the binary with -c conf; returns a Result.  Clears the
-        simulator's log first so that each run's requests stand alone."""
+        simulator's log first so that each run's requests stand alone.
+        user: a uid to run as (setpriv, as a service user would); prefix:
+        a command to run it under (faketime, unshare, ...)."""
         if clear_log:
             self.sim.clear_log()
         e = {k: v for k, v in os.environ.items()
@@ -155,7 +167,10 @@ class Case(unittest.TestCase):
         e.update(env or {})
         if VERBOSE and not {"-q", "--quiet", "-V", "-h"} & set(args):
             args = ("-v", *args)
-        argv = [*WRAPPER, BIN, "-c", conf or self.conf, *args]
+        if user is not None:
+            prefix = ["setpriv", f"--reuid={user}", f"--regid={user}",
+                      "--clear-groups", "--", *prefix]
+        argv = [*prefix, *WRAPPER, BIN, "-c", conf or self.conf, *args]
         t0 = time.monotonic()
         p = subprocess.run(argv, capture_output=True, text=True, env=e,
                            timeout=timeout, stdin=subprocess.DEVNULL)
