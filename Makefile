@@ -151,7 +151,8 @@ uninstall: uninstall-hooks
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 include tests/fuzz/fuzz.mk
-# install-hooks and uninstall-hooks; it adds lint-hooks to lint.
+# install-hooks, uninstall-hooks; it adds check-hooks to check and
+# lint-hooks to lint.
 include hooks/hooks.mk
 
 clean:

@@ -29,8 +29,9 @@
 # networkd-dispatcher also want them owned by root, as an install by root
 # makes them); the sourced ones (dhclient, dhcpcd) 0644.
 #
-# `make lint` runs shellcheck on the hooks.
-# Uses PREFIX, BINDIR, DESTDIR and DEB_PACKAGES of the top-level
+# `make check-hooks` (part of `make check`) runs tests/hooks/test_hooks.py,
+# as root: it uses unshare -m.  `make lint` runs shellcheck on the hooks.
+# Uses PREFIX, BINDIR, DESTDIR, PYTHON and DEB_PACKAGES of the top-level
 # Makefile.
 
 ifneq ($(filter /usr /usr/local,$(PREFIX)),)
@@ -89,12 +90,16 @@ uninstall-hooks:
 	rm -f $(HOOKS_INSTALLED:%=$(DESTDIR)%) $(HOOKS_INSTALLED:%=$(DESTDIR)%~)
 	rmdir $(DESTDIR)$(LIBEXECDIR)/ddnsupdate 2>/dev/null || true
 
+check-hooks:
+	$(PYTHON) tests/hooks/test_hooks.py
+
 lint-hooks:
 	@command -v shellcheck >/dev/null || \
 	    { echo "shellcheck is missing: run make deps" \
 	    "(apt-get install shellcheck)"; exit 1; }
 	shellcheck -s sh $(HOOKS_SRC:%=hooks/%)
 
+check: check-hooks
 lint: lint-hooks
 
-.PHONY: install-hooks uninstall-hooks lint-hooks
+.PHONY: install-hooks uninstall-hooks check-hooks lint-hooks
