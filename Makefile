@@ -140,7 +140,7 @@ demo: ddnsupdate
 lint:
 	mandoc -Tlint -Wwarning man/ddnsupdate.1 man/ddnsupdate.json.5
 
-install: ddnsupdate
+install: ddnsupdate install-hooks
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples
 	install -m 755 ddnsupdate $(DESTDIR)$(BINDIR)/ddnsupdate
@@ -149,13 +149,16 @@ install: ddnsupdate
 	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
 	install -m 644 examples/* $(DESTDIR)$(DOCDIR)/examples/
 
-uninstall:
+uninstall: uninstall-hooks
 	rm -f $(DESTDIR)$(BINDIR)/ddnsupdate \
 	    $(DESTDIR)$(MANDIR)/man1/ddnsupdate.1 \
 	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 include tests/fuzz/fuzz.mk
+# install-hooks, uninstall-hooks; it adds check-hooks to check and
+# lint-hooks to lint.
+include hooks/hooks.mk
 
 clean:
 	rm -rf build ddnsupdate

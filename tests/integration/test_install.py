@@ -31,6 +31,14 @@ class Install(unittest.TestCase):
                 "usr/share/man/man5/ddnsupdate.json.5"] + sorted(
             "usr/share/doc/ddnsupdate/examples/" + f
             for f in os.listdir(EXAMPLES))
+        # the network hooks (hooks/hooks.mk; tests/hooks runs them)
+        want += ["usr/libexec/ddnsupdate/trigger",
+                 "etc/NetworkManager/dispatcher.d/ddnsupdate",
+                 "etc/networkd-dispatcher/routable.d/ddnsupdate",
+                 "etc/network/if-up.d/ddnsupdate",
+                 "etc/dhcp/dhclient-exit-hooks.d/ddnsupdate",
+                 "usr/lib/dhcpcd/dhcpcd-hooks/ddnsupdate",
+                 "etc/ppp/ip-up.d/ddnsupdate"]
         self.assertEqual(files, sorted(want))
         mode = stat.S_IMODE(os.stat(os.path.join(
             dest, "usr/bin/ddnsupdate")).st_mode)
