@@ -658,8 +658,9 @@ prepare_record(struct run *r, struct task *t)
 		return;
 	}
 
-	/* the zone */
-	if (rs->domain_id == NULL && (t->st = find_zone(r, t, false)) != ST_OK)
+	/* the zone: what the API says now, when a cached id was gone */
+	if (rs->domain_id == NULL && (t->st = find_zone(r, t, t->relooked)) !=
+	    ST_OK)
 		goto out;
 	/* the live record, when due or when its id is unknown */
 	if (due || rs->record_id == NULL) {
@@ -798,11 +799,15 @@ apply_changes(struct run *r, struct task *tasks, size_t ntasks)
 				group[j]->alone = true;
 				more = true;
 			} else if (res.gone && may_look_again(group[j])) {
-				log_info("%s: its record id %s is gone; "
-				    "looking it up again", group[j]->label,
+				/* its zone or itself was made again: both
+				 * ids are looked up afresh */
+				log_info("%s: zone %s or record %s is gone; "
+				    "looking them up again", group[j]->label,
+				    group[j]->rs->domain_id,
 				    group[j]->rs->record_id);
 				group[j]->relooked = true;
 				set_string(&group[j]->rs->record_id, NULL);
+				set_string(&group[j]->rs->domain_id, NULL);
 				again(r, group[j]);
 				more = true;
 			} else if (res.duplicate && !group[j]->dup_seen) {

@@ -199,8 +199,9 @@ class Case(unittest.TestCase):
         for top, dirs, files in os.walk(self.dir):
             for name in files:
                 path = os.path.join(top, name)
-                if path in self.inputs or path in self.state_files:
-                    continue
+                if path in self.inputs or path in self.state_files or \
+                        not stat.S_ISREG(os.lstat(path).st_mode):
+                    continue    # a FIFO a case made would block
                 with open(path, "rb") as f:
                     data = f.read()
                 for s in [KEY, *self.seen_tokens]:
