@@ -18,6 +18,22 @@
 #define CONFIG_MAX_SOURCES	16
 #define CONFIG_MAX_RECORDS	100
 
+/* The kinds of address source (CONTRACT.md 6). */
+enum source_kind {
+	SOURCE_ECHO,		/* https://...: an echo service */
+	SOURCE_IFACE,		/* iface:NAME, iface:*: the host's own */
+	SOURCE_NATPMP,		/* natpmp:, natpmp:ADDR: the router's */
+};
+
+/* One entry of ip_sources.  Strings are owned by the config. */
+struct source {
+	enum source_kind kind;
+	char		*text;		/* as written, for messages */
+	char		*arg;		/* the URL, the interface name or "*",
+					   the router's address or NULL (the
+					   default gateway) */
+};
+
 /* One record to keep current.  Strings are owned by the config. */
 struct record_conf {
 	char		*name;		/* FQDN, lower case, no trailing dot;
@@ -39,7 +55,7 @@ struct config {
 	char			*key_source;	/* where the key came from, for -v */
 	struct record_conf	*records;
 	size_t			 nrecords;
-	char			**sources[FAM_COUNT];	/* echo URLs */
+	struct source		*sources[FAM_COUNT];	/* in order */
 	size_t			 nsources[FAM_COUNT];
 	int			 ip_quorum;
 	bool			 allow_nonglobal;
@@ -58,12 +74,14 @@ struct config {
 /*
  * Reads and validates the configuration file at path into *cf, and finds the
  * API key (api_key, api_key_file, $CREDENTIALS_DIRECTORY/api_key,
- * $DDNSUPDATE_API_KEY, in that order).  Every problem is logged on its own
- * line naming the key (JSON syntax errors with line and column); warnings
- * (a group-readable key file) are logged too.  Returns ST_OK or ST_CONFIG.
- * *cf must be released with config_free() in both cases.
+ * $DDNSUPDATE_API_KEY, in that order) when need_key; without need_key
+ * (--detect) the key is neither looked for nor required.  Every problem is
+ * logged on its own line naming the key (JSON syntax errors with line and
+ * column); warnings (a group-readable key file) are logged too.  Returns
+ * ST_OK or ST_CONFIG.  *cf must be released with config_free() in both cases.
  */
-enum status	 config_load(const char *path, struct config *cf);
+enum status	 config_load(const char *path, struct config *cf,
+		    bool need_key);
 
 /*
  * Validates and stores the configuration held in text (len bytes), as

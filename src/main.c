@@ -126,8 +126,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *why;
-	char buf[INET6_ADDRSTRLEN];
+	unsigned char bin[16];
 	int ch;
 
 	memset(opt, 0, sizeof(*opt));
@@ -164,9 +163,8 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_IPV6:
 			/* the family now; the global check once the
 			 * configuration says whether allow_nonglobal */
-			if (ipdetect_parse(optarg, strlen(optarg),
-			    ch == OPT_IPV4 ? FAM_V4 : FAM_V6, buf, &why) !=
-			    ST_OK)
+			if (netaddr_parse(ch == OPT_IPV4 ? FAM_V4 : FAM_V6,
+			    optarg, bin) == -1)
 				usage_error(ch == OPT_IPV4 ?
 				    "--ipv4 %s: not an IPv4 address" :
 				    "--ipv6 %s: not an IPv6 address", optarg);
@@ -590,7 +588,7 @@ main(int argc, char *argv[])
 	run.cf = &cf;
 	run.now = time(NULL);
 
-	if ((st = config_load(config_path(&opt), &cf)) != ST_OK)
+	if ((st = config_load(config_path(&opt), &cf, true)) != ST_OK)
 		goto out;
 	if (opt.check_config) {
 		config_dump(&cf);
