@@ -35,6 +35,7 @@ struct options {
 	const char	*cache_path;
 	const char	*addr[FAM_COUNT];	/* --ipv4, --ipv6 */
 	int		 check_config;
+	int		 detect;
 	int		 dry_run;
 	int		 force;
 	int		 quiet;
@@ -72,6 +73,7 @@ static const char synopsis[] =
     "usage: ddnsupdate [-fnqv] [-c file] [-C file] [--ipv4 addr] "
     "[--ipv6 addr] [--syslog]\n"
     "       ddnsupdate --check-config [-c file]\n"
+    "       ddnsupdate --detect [-v] [-c file]\n"
     "       ddnsupdate -V | -h\n";
 
 static const char option_help[] =
@@ -90,6 +92,8 @@ static const char option_help[] =
     "      --ipv6 ADDR     publish ADDR in the AAAA records instead of "
     "detecting it\n"
     "      --check-config  validate the configuration, without network\n"
+    "      --detect        print what each address source says, without "
+    "Rackspace\n"
     "      --syslog        also send every message to syslog\n"
     "  -V, --version       print the version\n"
     "  -h, --help          print this help\n"
@@ -110,11 +114,12 @@ usage_error(const char *fmt, const char *arg)
 static void
 parse_options(int argc, char *argv[], struct options *opt)
 {
-	enum { OPT_IPV4 = 256, OPT_IPV6, OPT_CHECK, OPT_SYSLOG };
+	enum { OPT_IPV4 = 256, OPT_IPV6, OPT_CHECK, OPT_DETECT, OPT_SYSLOG };
 	static const struct option longopts[] = {
 		{ "cache", required_argument, NULL, 'C' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "config", required_argument, NULL, 'c' },
+		{ "detect", no_argument, NULL, OPT_DETECT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -173,6 +178,9 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_CHECK:
 			opt->check_config = 1;
 			break;
+		case OPT_DETECT:
+			opt->detect = 1;
+			break;
 		case OPT_SYSLOG:
 			opt->use_syslog = 1;
 			break;
@@ -191,6 +199,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
 	    opt->cache_path != NULL))
 		usage_error("%s", "--check-config takes only -c, -q, -v and "
+		    "--syslog");
+	if (opt->detect && (opt->check_config || opt->dry_run || opt->force ||
+	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
+	    opt->cache_path != NULL))
+		usage_error("%s", "--detect takes only -c, -q, -v and "
 		    "--syslog");
 }
 
@@ -264,6 +277,50 @@ detect_addresses(struct run *r)
 			log_info("%s address %s", fam == FAM_V4 ? "IPv4" :
 			    "IPv6", r->addr[fam]);
 	}
+}
+
+/*
+ * --detect (CONTRACT.md 1): asks every source of each family a record
+ * uses and prints on stdout, whatever -q says, one line per source:
+ *	IPv6 iface:eth0 2001:db8:1::5
+ *	IPv6 https://api6.ipify.org refused: HTTP 503
+ * (the family, the source as the configuration writes it, then the
+ * address it gave or "refused: " and why), then one line per family with
+ * the address a run would publish, after ip_quorum, or "none":
+ *	IPv6 -> 2001:db8:1::5
+ *	IPv4 -> none
+ * No key, no state, no lock, nothing sent to Rackspace.  ST_OK when every
+ * family in use has an address, else ST_TEMPFAIL.
+ */
+static enum status
+detect_only(const struct config *cf)
+{
+	struct ipdetect_answer ans[CONFIG_MAX_SOURCES];
+	char addr[INET6_ADDRSTRLEN];
+	bool used[FAM_COUNT] = { false, false };
+	enum status st = ST_OK;
+	size_t i;
+	int fam;
+
+	if ((st = http_init(cf->timeout, cf->ca_file)) != ST_OK)
+		return st;
+	for (i = 0; i < cf->nrecords; i++)
+		used[cf->records[i].family] = true;
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		if (!used[fam])
+			continue;
+		if (ipdetect_survey(cf, fam, ans, addr) != ST_OK)
+			st = ST_TEMPFAIL;
+		for (i = 0; i < cf->nsources[fam]; i++)
+			printf("%s %s %s%s\n", family_name(fam),
+			    cf->sources[fam][i].text,
+			    ans[i].st == ST_OK ? "" : "refused: ",
+			    ans[i].st == ST_OK ? ans[i].addr : ans[i].why);
+		printf("%s -> %s\n", family_name(fam),
+		    addr[0] != '\0' ? addr : "none");
+		fflush(stdout);
+	}
+	return st;
 }
 
 /* Replaces *dst with a copy of src (may be NULL). */
@@ -588,8 +645,12 @@ main(int argc, char *argv[])
 	run.cf = &cf;
 	run.now = time(NULL);
 
-	if ((st = config_load(config_path(&opt), &cf, true)) != ST_OK)
+	if ((st = config_load(config_path(&opt), &cf, !opt.detect)) != ST_OK)
 		goto out;
+	if (opt.detect) {
+		st = detect_only(&cf);
+		goto out;
+	}
 	if (opt.check_config) {
 		config_dump(&cf);
 		if (!opt.quiet)
