@@ -7,9 +7,19 @@
 #ifndef NETLINK_H
 #define NETLINK_H
 
+#include <linux/netlink.h>
 #include <stddef.h>
 
 #include "ddnsupdate.h"
+
+/*
+ * Walks the messages of a dump held in buf (len bytes, 4-byte aligned as
+ * malloc gives it): returns the message at *off and moves *off past it,
+ * or NULL at the end of the buffer.  A message cut short (its header or
+ * its nlmsg_len running past len) ends the walk with *bad set to 1.
+ */
+const struct nlmsghdr *netlink_next(const void *buf, size_t len,
+		    size_t *off, int *bad);
 
 /*
  * Asks the kernel for a dump of type (RTM_GETADDR, RTM_GETROUTE) of

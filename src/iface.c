@@ -29,7 +29,6 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,19 +51,14 @@ iface_parse(const void *buf, size_t len, enum family fam,
 	struct ifa_cacheinfo ci;
 	struct iface_addr a, *v = NULL;
 	const unsigned char *local, *address;
-	size_t alen = fam == FAM_V4 ? 4 : 16, cap = 0, count = 0, plen;
-	int left, rleft;
+	size_t alen = fam == FAM_V4 ? 4 : 16, cap = 0, count = 0, plen, off = 0;
+	int rleft, cut = 0;
 
 	*addrs = NULL;
 	*n = 0;
-	if (len > INT_MAX)
-		return -1;
-	left = (int)len;
-	for (h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-		if (h->nlmsg_type == NLMSG_DONE) {
-			left = 0;
+	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
+		if (h->nlmsg_type == NLMSG_DONE)
 			break;
-		}
 		if (h->nlmsg_type != RTM_NEWADDR)
 			continue;
 		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifa)))
@@ -117,8 +111,8 @@ iface_parse(const void *buf, size_t len, enum family fam,
 		}
 		v[count++] = a;
 	}
-	if (left > 0)
-		goto bad;	/* a message cut short */
+	if (cut)
+		goto bad;
 	*addrs = v;
 	*n = count;
 	return 0;

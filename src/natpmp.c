@@ -112,17 +112,13 @@ natpmp_gateway_parse(const void *buf, size_t len, char *out)
 	const unsigned char *gw, *best = NULL;
 	struct rtmsg rt;
 	uint32_t table, metric, best_metric = 0;
-	int left, rleft;
+	size_t off = 0;
+	int rleft, cut = 0;
 
 	out[0] = '\0';
-	if (len > INT_MAX)
-		return -1;
-	left = (int)len;
-	for (h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-		if (h->nlmsg_type == NLMSG_DONE) {
-			left = 0;
+	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
+		if (h->nlmsg_type == NLMSG_DONE)
 			break;
-		}
 		if (h->nlmsg_type != RTM_NEWROUTE)
 			continue;
 		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(rt)))
@@ -157,8 +153,8 @@ natpmp_gateway_parse(const void *buf, size_t len, char *out)
 			best_metric = metric;
 		}
 	}
-	if (left > 0)
-		return -1;	/* a message cut short */
+	if (cut)
+		return -1;
 	if (best == NULL)
 		return 0;
 	netaddr_format(FAM_V4, best, out);

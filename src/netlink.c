@@ -27,6 +27,26 @@
 #define DUMP_MAX	(4 * 1024 * 1024)	/* more is not a host's table */
 #define CHUNK		32768
 
+const struct nlmsghdr *
+netlink_next(const void *buf, size_t len, size_t *off, int *bad)
+{
+	const struct nlmsghdr *h;
+	size_t left, step;
+
+	if (*off >= len)
+		return NULL;
+	left = len - *off;
+	h = (const void *)((const unsigned char *)buf + *off);
+	if (left < sizeof(*h) || h->nlmsg_len < sizeof(*h) ||
+	    h->nlmsg_len > left) {
+		*bad = 1;
+		return NULL;
+	}
+	step = NLMSG_ALIGN(h->nlmsg_len);
+	*off += step < left ? step : left;
+	return h;
+}
+
 /* Checks the messages of one datagram; 1 at NLMSG_DONE, 0 more, -1 bad. */
 static int
 check_chunk(const unsigned char *p, size_t n, unsigned int seq, int *intr,
@@ -34,10 +54,10 @@ check_chunk(const unsigned char *p, size_t n, unsigned int seq, int *intr,
 {
 	const struct nlmsghdr *h;
 	struct nlmsgerr err;
-	int left = (int)n;
+	size_t off = 0;
+	int bad = 0;
 
-	for (h = (const struct nlmsghdr *)(const void *)p; NLMSG_OK(h, left);
-	    h = NLMSG_NEXT(h, left)) {
+	while ((h = netlink_next(p, n, &off, &bad)) != NULL) {
 		if (h->nlmsg_seq != seq)
 			continue;	/* not ours */
 		if (h->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -53,6 +73,10 @@ check_chunk(const unsigned char *p, size_t n, unsigned int seq, int *intr,
 			    strerror(err.error < 0 ? -err.error : EPROTO));
 			return -1;
 		}
+	}
+	if (bad) {
+		snprintf(why, whylen, "netlink: message cut short");
+		return -1;
 	}
 	return 0;
 }
