@@ -25,10 +25,12 @@ ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) \
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
-MODULES	 = util log netaddr files config cache http ipdetect api identity clouddns
+MODULES	 = util log netaddr files config cache http netlink echo iface \
+	   natpmp ipdetect api identity clouddns
 OBJS	 = $(MODULES:%=build/%.o) build/main.o
 SAN_OBJS = $(MODULES:%=build/asan/%.o) build/asan/main.o
-UNIT_TESTS = config cache ipdetect identity clouddns api util log netaddr
+UNIT_TESTS = config cache ipdetect echo iface natpmp identity clouddns api \
+	     util log netaddr
 
 # Debian packages: what the build, the tests and the demo need.
 DEB_PACKAGES = gcc make pkg-config libcurl4-openssl-dev libcjson-dev \

@@ -22,6 +22,22 @@
 #define CONFIG_MAX_SOURCES	16
 #define CONFIG_MAX_RECORDS	100
 
+/* The kinds of address source (CONTRACT.md 6). */
+enum source_kind {
+	SOURCE_ECHO,		/* https://...: an echo service */
+	SOURCE_IFACE,		/* iface:NAME, iface:*: the host's own */
+	SOURCE_NATPMP,		/* natpmp:, natpmp:ADDR: the router's */
+};
+
+/* One entry of ip_sources.  Strings are owned by the config. */
+struct source {
+	enum source_kind kind;
+	char		*text;		/* as written, for messages */
+	char		*arg;		/* the URL, the interface name or "*",
+					   the router's address or NULL (the
+					   default gateway) */
+};
+
 /* One record to keep current.  Strings are owned by the config. */
 struct record_conf {
 	char		*name;		/* FQDN, lower case, no trailing dot;
@@ -47,7 +63,7 @@ struct config {
 	char			*key_source;	/* where the key came from, for -v */
 	struct record_conf	*records;
 	size_t			 nrecords;
-	char			**sources[FAM_COUNT];	/* echo URLs */
+	struct source		*sources[FAM_COUNT];	/* in order */
 	size_t			 nsources[FAM_COUNT];
 	int			 ip_quorum;
 	bool			 allow_nonglobal;

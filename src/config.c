@@ -33,6 +33,7 @@
 
 #include "config.h"
 #include "files.h"
+#include "ipdetect.h"
 #include "log.h"
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
@@ -317,17 +318,22 @@ get_url(struct checker *ck, const cJSON *obj, const char *key)
 	return url;
 }
 
+/*
+ * ip_sources: each entry is parsed by ipdetect_source_parse, which knows the
+ * kinds; a bad one is reported with its key and index.
+ */
 static void
 parse_sources(struct checker *ck, const cJSON *obj, struct config *cf)
 {
 	static const char *const fam_keys[] = { "ipv4", "ipv6", NULL };
 	const cJSON *list, *it;
+	char why[256];
 	size_t n, i;
 	int fam;
 
 	if (!cJSON_IsObject(obj)) {
 		bad(ck, "ip_sources: must be an object "
-		    "{\"ipv4\": [url, ...], \"ipv6\": [url, ...]}");
+		    "{\"ipv4\": [source, ...], \"ipv6\": [source, ...]}");
 		return;
 	}
 	check_keys(ck, obj, "ip_sources.", fam_keys, NULL);
@@ -337,21 +343,23 @@ parse_sources(struct checker *ck, const cJSON *obj, struct config *cf)
 			continue;
 		n = (size_t)cJSON_GetArraySize(list);
 		if (!cJSON_IsArray(list) || n == 0 || n > CONFIG_MAX_SOURCES) {
-			bad(ck, "ip_sources.%s: must be a list of 1 to %d URLs",
-			    fam_keys[fam], CONFIG_MAX_SOURCES);
+			bad(ck, "ip_sources.%s: must be a list of 1 to %d "
+			    "sources", fam_keys[fam], CONFIG_MAX_SOURCES);
 			continue;
 		}
-		cf->sources[fam] = xcalloc(n, sizeof(char *));
+		cf->sources[fam] = xcalloc(n, sizeof(struct source));
 		i = 0;
 		cJSON_ArrayForEach(it, list) {
-			if (cJSON_IsString(it) &&
-			    netaddr_url_allowed(it->valuestring))
-				cf->sources[fam][cf->nsources[fam]++] =
-				    xstrdup(it->valuestring);
-			else
-				bad(ck, "ip_sources.%s[%zu]: must be an https:// "
-				    "URL (http:// only to a loopback host)",
+			if (!cJSON_IsString(it))
+				bad(ck, "ip_sources.%s[%zu]: must be a string",
 				    fam_keys[fam], i);
+			else if (ipdetect_source_parse(it->valuestring, fam,
+			    &cf->sources[fam][cf->nsources[fam]], why,
+			    sizeof(why)) == ST_OK)
+				cf->nsources[fam]++;
+			else
+				bad(ck, "ip_sources.%s[%zu]: \"%s\" %s",
+				    fam_keys[fam], i, it->valuestring, why);
 			i++;
 		}
 	}
@@ -569,6 +577,7 @@ config_parse(const char *text, size_t len, const char *path,
 	const char *end = NULL;
 	cJSON *root;
 	const cJSON *it;
+	char why[256];
 	int line, col, fam;
 	long quorum;
 	size_t i;
@@ -645,9 +654,11 @@ config_parse(const char *text, size_t len, const char *path,
 	for (fam = 0; fam < FAM_COUNT; fam++) {
 		if (cf->sources[fam] != NULL)
 			continue;
-		cf->sources[fam] = xcalloc(3, sizeof(char *));
+		cf->sources[fam] = xcalloc(3, sizeof(struct source));
 		for (i = 0; i < 3; i++)
-			cf->sources[fam][i] = xstrdup(default_sources[fam][i]);
+			if (ipdetect_source_parse(default_sources[fam][i], fam,
+			    &cf->sources[fam][i], why, sizeof(why)) != ST_OK)
+				abort();	/* the defaults are valid */
 		cf->nsources[fam] = 3;
 	}
 	for (i = 0; i < cf->nrecords; i++) {
@@ -864,7 +875,7 @@ config_dump(const struct config *cf)
 		for (j = 0; j < cf->nsources[fam]; j++)
 			log_info("  ip_sources.%s[%zu] %s",
 			    fam == FAM_V4 ? "ipv4" : "ipv6", j,
-			    cf->sources[fam][j]);
+			    cf->sources[fam][j].text);
 	for (i = 0; i < cf->nrecords; i++) {
 		rc = &cf->records[i];
 		if (rc->ttl < 0)
@@ -903,7 +914,7 @@ config_free(struct config *cf)
 	free(cf->records);
 	for (fam = 0; fam < FAM_COUNT; fam++) {
 		for (i = 0; i < cf->nsources[fam]; i++)
-			free(cf->sources[fam][i]);
+			ipdetect_source_free(&cf->sources[fam][i]);
 		free(cf->sources[fam]);
 	}
 	free(cf->path);

@@ -55,6 +55,7 @@ struct options {
 	long		 wait;			/* -w, seconds */
 	int		 check_config;
 	int		 status;
+	int		 detect;
 	int		 dry_run;
 	int		 force;
 	int		 quiet;
@@ -101,6 +102,7 @@ static const char synopsis[] =
     "[--ipv4 addr]\n"
     "                  [--ipv6 addr] [--syslog]\n"
     "       ddnsupdate --check-config [-c file]\n"
+    "       ddnsupdate --detect [-v] [-c file]\n"
     "       ddnsupdate --status [-c file] [-C file]\n"
     "       ddnsupdate -V | -h\n";
 
@@ -123,6 +125,8 @@ static const char option_help[] =
     "detecting it\n"
     "      --check-config  check the configuration and the state "
     "directory\n"
+    "      --detect        print what each address source says, without "
+    "Rackspace\n"
     "      --status        print what the state file says, without "
     "network\n"
     "      --syslog        also send every message to syslog\n"
@@ -166,11 +170,13 @@ guard_process(void)
 static void
 parse_options(int argc, char *argv[], struct options *opt)
 {
-	enum { OPT_IPV4 = 256, OPT_IPV6, OPT_CHECK, OPT_STATUS, OPT_SYSLOG };
+	enum { OPT_IPV4 = 256, OPT_IPV6, OPT_CHECK, OPT_DETECT, OPT_STATUS,
+	    OPT_SYSLOG };
 	static const struct option longopts[] = {
 		{ "cache", required_argument, NULL, 'C' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "config", required_argument, NULL, 'c' },
+		{ "detect", no_argument, NULL, OPT_DETECT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -240,6 +246,9 @@ parse_options(int argc, char *argv[], struct options *opt)
 		case OPT_CHECK:
 			opt->check_config = 1;
 			break;
+		case OPT_DETECT:
+			opt->detect = 1;
+			break;
 		case OPT_STATUS:
 			opt->status = 1;
 			break;
@@ -257,8 +266,8 @@ parse_options(int argc, char *argv[], struct options *opt)
 		usage_error("unexpected argument %s", argv[optind]);
 	if (opt->quiet && opt->verbose)
 		usage_error("%s", "-q and -v contradict each other");
-	if (opt->check_config + opt->status > 1)
-		usage_error("%s", "--check-config and --status are two "
+	if (opt->check_config + opt->status + opt->detect > 1)
+		usage_error("%s", "--check-config, --detect and --status are "
 		    "different runs; give one");
 	if (opt->check_config && (opt->dry_run || opt->force ||
 	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
@@ -269,6 +278,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
 	    opt->wait >= 0))
 		usage_error("%s", "--status takes only -c, -C, -v and "
+		    "--syslog");
+	if (opt->detect && (opt->dry_run || opt->force ||
+	    opt->addr[FAM_V4] != NULL || opt->addr[FAM_V6] != NULL ||
+	    opt->cache_path != NULL || opt->wait >= 0))
+		usage_error("%s", "--detect takes only -c, -q, -v and "
 		    "--syslog");
 }
 
@@ -452,6 +466,50 @@ detect_addresses(struct run *r)
 			log_info("%s address %s", family_name(fam),
 			    r->addr[fam]);
 	}
+}
+
+/*
+ * --detect (CONTRACT.md 1): asks every source of each family a record
+ * uses and prints on stdout, whatever -q says, one line per source:
+ *	IPv6 iface:eth0 2001:db8:1::5
+ *	IPv6 https://api6.ipify.org refused: HTTP 503
+ * (the family, the source as the configuration writes it, then the
+ * address it gave or "refused: " and why), then one line per family with
+ * the address a run would publish, after ip_quorum, or "none":
+ *	IPv6 -> 2001:db8:1::5
+ *	IPv4 -> none
+ * No key, no state, no lock, nothing sent to Rackspace.  ST_OK when every
+ * family in use has an address, else ST_TEMPFAIL.
+ */
+static enum status
+detect_only(const struct config *cf)
+{
+	struct ipdetect_answer ans[CONFIG_MAX_SOURCES];
+	char addr[INET6_ADDRSTRLEN];
+	bool used[FAM_COUNT] = { false, false };
+	enum status st = ST_OK;
+	size_t i;
+	int fam;
+
+	if ((st = http_init(cf->timeout, cf->ca_file)) != ST_OK)
+		return st;
+	for (i = 0; i < cf->nrecords; i++)
+		used[cf->records[i].family] = true;
+	for (fam = 0; fam < FAM_COUNT; fam++) {
+		if (!used[fam])
+			continue;
+		if (ipdetect_survey(cf, fam, ans, addr) != ST_OK)
+			st = ST_TEMPFAIL;
+		for (i = 0; i < cf->nsources[fam]; i++)
+			log_out("%s %s %s%s", family_name(fam),
+			    cf->sources[fam][i].text,
+			    ans[i].st == ST_OK ? "" : "refused: ",
+			    ans[i].st == ST_OK ? ans[i].addr : ans[i].why);
+		log_out("%s -> %s", family_name(fam),
+		    addr[0] != '\0' ? addr : "none");
+	}
+	http_cleanup();
+	return st;
 }
 
 /* Replaces *dst with a copy of src (may be NULL). */
@@ -1045,10 +1103,13 @@ main(int argc, char *argv[])
 	now = time(NULL);
 
 	if ((st = config_load(config_path(&opt), opt.check_config ?
-	    CONFIG_NOTES : opt.status ? CONFIG_NO_KEY : 0, &cf)) != ST_OK)
+	    CONFIG_NOTES : opt.status || opt.detect ? CONFIG_NO_KEY : 0,
+	    &cf)) != ST_OK)
 		goto out;
 	if (opt.check_config)
 		st = check_config(&opt, &cf);
+	else if (opt.detect)
+		st = detect_only(&cf);
 	else if (opt.status)
 		st = show_status(&opt, &cf, now);
 	else

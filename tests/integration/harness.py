@@ -78,9 +78,14 @@ class Case(unittest.TestCase):
     sources answering 81.2.69.160, and a config that points at them."""
 
     maxDiff = None
+    run_prefix = []     # argv before the binary: nsenter into a namespace
+
+    def make_simulator(self):
+        """The simulator of this case; test_sources.py has its own."""
+        return simulator()
 
     def setUp(self):
-        self.sim = simulator()
+        self.sim = self.make_simulator()
         self.sim.reset()
         self.dir = tempfile.mkdtemp(prefix="ddns-case-")
         self.addCleanup(shutil.rmtree, self.dir, True)
@@ -170,7 +175,8 @@ class Case(unittest.TestCase):
         if user is not None:
             prefix = ["setpriv", f"--reuid={user}", f"--regid={user}",
                       "--clear-groups", "--", *prefix]
-        argv = [*prefix, *WRAPPER, BIN, "-c", conf or self.conf, *args]
+        argv = [*self.run_prefix, *prefix, *WRAPPER, BIN, "-c",
+                conf or self.conf, *args]
         t0 = time.monotonic()
         p = subprocess.run(argv, capture_output=True, text=True, env=e,
                            timeout=timeout, stdin=subprocess.DEVNULL)

@@ -54,8 +54,10 @@ check_default_sources(const struct config *cf, const char *row)
 		CHECK(cf->nsources[fam] >= 2, "%s: family %d has %zu default "
 		    "sources", row, fam, cf->nsources[fam]);
 		for (i = 0; i < cf->nsources[fam]; i++)
-			CHECK(strncmp(cf->sources[fam][i], "https://", 8) == 0,
-			    "%s: default source %s", row, cf->sources[fam][i]);
+			CHECK(cf->sources[fam][i].kind == SOURCE_ECHO &&
+			    strncmp(cf->sources[fam][i].text, "https://", 8) ==
+			    0, "%s: default source %s", row,
+			    cf->sources[fam][i].text);
 	}
 }
 
@@ -152,9 +154,12 @@ test_every_key(void **state)
 	CHECK_STR(cf.api_key_file, "/k", "api_key_file");
 	REQUIRE(cf.nsources[FAM_V4] == 2 && cf.nsources[FAM_V6] == 3,
 	    "nsources %zu %zu", cf.nsources[FAM_V4], cf.nsources[FAM_V6]);
-	CHECK_STR(cf.sources[FAM_V4][0], "https://a.example/ip", "ipv4[0]");
-	CHECK_STR(cf.sources[FAM_V4][1], "http://127.0.0.1:8080/ip", "ipv4[1]");
-	CHECK_STR(cf.sources[FAM_V6][2], "http://[::1]:8080/", "ipv6[2]");
+	CHECK_STR(cf.sources[FAM_V4][0].text, "https://a.example/ip",
+	    "ipv4[0]");
+	CHECK_STR(cf.sources[FAM_V4][1].arg, "http://127.0.0.1:8080/ip",
+	    "ipv4[1]");
+	CHECK_STR(cf.sources[FAM_V6][2].text, "http://[::1]:8080/",
+	    "ipv6[2]");
 	CHECK_INT(cf.ip_quorum, 2, "ip_quorum");
 	CHECK_INT(cf.allow_nonglobal, true, "allow_nonglobal");
 	CHECK_STR(cf.identity_url, "https://identity.example.com/v2.0",
@@ -338,6 +343,29 @@ static const struct parse_case parse_cases[] = {
 	{ "ip_sources.ipv6 http:// after a good one",
 	    TOPKEY("\"ip_sources\":{\"ipv6\":[\"https://api6.ipify.org\","
 	    "\"http://v6.ident.me\"]}"), ST_CONFIG, "ip_sources" },
+	{ "ip_sources.ipv6 natpmp:",
+	    TOPKEY("\"ip_sources\":{\"ipv6\":[\"iface:*\",\"natpmp:\"]}"),
+	    ST_CONFIG, "ip_sources.ipv6[1]: \"natpmp:\" is IPv4 only" },
+	{ "ip_sources.ipv4 natpmp: with an IPv6 router",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"natpmp:fe80::1\"]}"),
+	    ST_CONFIG, "ip_sources.ipv4[0]: \"natpmp:fe80::1\" names no IPv4" },
+	{ "ip_sources.ipv4 interface name of 16 characters",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"iface:abcdefghijklmnop\"]}"),
+	    ST_CONFIG, "ip_sources.ipv4[0]: \"iface:abcdefghijklmnop\" names "
+	    "an interface longer than 15" },
+	{ "ip_sources.ipv4 iface: alone",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"iface:\"]}"), ST_CONFIG,
+	    "ip_sources.ipv4[0]: \"iface:\" names no interface" },
+	{ "ip_sources.ipv4 unknown kind",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"upnp:\"]}"), ST_CONFIG,
+	    "ip_sources.ipv4[0]: \"upnp:\" is not a source" },
+	{ "ip_sources.ipv4 not a string",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[5]}"), ST_CONFIG,
+	    "ip_sources.ipv4[0]: must be a string" },
+	{ "ip_sources.ipv4 http:// to a remote host names the index",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"iface:*\","
+	    "\"http://api.ipify.org\"]}"), ST_CONFIG,
+	    "ip_sources.ipv4[1]: \"http://api.ipify.org\" must be an https://" },
 	{ "ip_sources not an object",
 	    TOPKEY("\"ip_sources\":[\"https://api.ipify.org\"]"), ST_CONFIG,
 	    "ip_sources" },
@@ -430,6 +458,11 @@ static const struct parse_case parse_cases[] = {
 	    NULL },
 	{ "ip_sources http://127.0.0.1",
 	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"http://127.0.0.1:8081/\"]}"),
+	    ST_OK, NULL },
+	{ "ip_sources of every kind, mixed",
+	    TOPKEY("\"ip_quorum\":2,\"ip_sources\":{\"ipv4\":[\"iface:ppp0\","
+	    "\"natpmp:\",\"natpmp:192.168.1.1\",\"https://api.ipify.org\"],"
+	    "\"ipv6\":[\"iface:*\",\"iface:eth0\",\"https://api6.ipify.org\"]}"),
 	    ST_OK, NULL },
 	{ "domain equal to the name (apex)",
 	    "{" USER "\"records\":[{\"name\":\"example.com\","
