@@ -26,16 +26,22 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 CFLAGS	?= -O2 -g
 WERROR	?= -Werror
 WARN	 = -Wall -Wextra -Wpedantic $(WERROR)
+# When it was built: a clock earlier than this is plainly unset.  The
+# release date (SOURCE_DATE_EPOCH, as Debian sets it), else the last commit.
+BUILD_EPOCH ?= $(shell echo $${SOURCE_DATE_EPOCH:-$$(git log -1 \
+	--format=%ct 2>/dev/null || echo 0)})
 PATH_FLAGS = -DCONFIG_DEFAULT_PATH='"$(SYSCONFDIR)/ddnsupdate/config.json"'
 ALL_CFLAGS = -std=c99 -D_GNU_SOURCE $(WARN) -Iinclude $(DEPS_CFLAGS) \
-	     $(PATH_FLAGS) $(CPPFLAGS) $(CFLAGS)
+	     -DBUILD_EPOCH=$(BUILD_EPOCH) $(PATH_FLAGS) $(CPPFLAGS) $(CFLAGS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
-MODULES	 = util log netaddr config cache http ipdetect api identity clouddns
+MODULES	 = util log netaddr files config cache http netlink echo iface \
+	   natpmp ipdetect api identity clouddns
 OBJS	 = $(MODULES:%=build/%.o) build/main.o
 SAN_OBJS = $(MODULES:%=build/asan/%.o) build/asan/main.o
-UNIT_TESTS = config cache ipdetect identity clouddns api util
+UNIT_TESTS = config cache ipdetect echo iface natpmp identity clouddns api \
+	     util log netaddr
 
 # Debian packages, by their names in Debian 12 and 13 alike: what the
 # build and the demo need (make deps), and what the tests add (make
@@ -177,7 +183,7 @@ UNITS	 = ddnsupdate.service ddnsupdate.timer
 EXAMPLES = README.md config.json original-config.json crontab
 SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 
-install: ddnsupdate
+install: ddnsupdate install-hooks
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(DOCDIR)/examples
@@ -198,7 +204,7 @@ install: ddnsupdate
 
 # Removes what install installed, and the configuration and state
 # directories only when they are empty.
-uninstall:
+uninstall: uninstall-hooks
 	rm -f $(DESTDIR)$(BINDIR)/ddnsupdate \
 	    $(DESTDIR)$(MANDIR)/man1/ddnsupdate.1 \
 	    $(DESTDIR)$(MANDIR)/man5/ddnsupdate.json.5 \
@@ -210,15 +216,11 @@ uninstall:
 	    [ -L $$d ] || [ ! -d $$d ] || \
 	    rmdir --ignore-fail-on-non-empty $$d; done
 
-# The network hooks (hooks/hooks.mk, when present) come with install and
-# uninstall, and so with the package.
-ifneq ($(wildcard hooks/hooks.mk),)
-include hooks/hooks.mk
-install: install-hooks
-uninstall: uninstall-hooks
-endif
-
 include tests/fuzz/fuzz.mk
+# install-hooks, uninstall-hooks (install and uninstall run them, and so
+# the package ships the hooks); it adds check-hooks to check and
+# lint-hooks to lint.
+include hooks/hooks.mk
 
 # make deb: the Debian package (debian/), built into build/deb/: the .deb,
 # its .buildinfo and .changes.  dpkg-buildpackage writes beside the tree

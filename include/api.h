@@ -14,7 +14,6 @@
 #include "http.h"
 
 #define API_RETRY_DEFAULT	60	/* seconds, when no wait parses */
-#define API_RETRY_MAX		3600	/* an absurd wait is cut to this */
 #define API_ATTEMPTS		3	/* for GET and PUT */
 
 struct cJSON;

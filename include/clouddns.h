@@ -23,6 +23,9 @@ struct dns_session {
 	const struct config	*cf;
 	struct state		*st;
 	time_t			 now;
+	const char		*what;		/* what is being worked on, to
+						   begin each message with: "home
+						   .example.com A", or NULL */
 	bool			 authed;	/* a token was obtained in this
 						   run: use it, even if a
 						   skewed clock calls it old */
@@ -40,6 +43,7 @@ struct dns_session {
 struct zone_memo {
 	char	*name;
 	char	*id;		/* NULL: no zone of that name */
+	bool	 fresh;		/* the API said so in this run */
 };
 
 /* Releases what the session holds (not cf or st); NULL-safe. */
@@ -92,12 +96,16 @@ struct job {
  * Finds the id of the zone holding fqdn: zone when given, else the
  * record's parent names from the longest (then the name itself, for a
  * record at the apex).  GET /domains?name=ZONE must return exactly one
- * case-insensitive match.  Sets *zone_id and *zone_name (caller frees).
- * Returns ST_OK; ST_PROTOCOL (logged) when no zone matches; or the status
- * of a failed request.
+ * case-insensitive match.  Zones are looked up once a run, and those the
+ * state knows not at all, unless fresh: then what the API says now, once
+ * a run (a cached id answered 404: the zone may have been made again).
+ * Sets *zone_id and *zone_name (caller frees).  Returns ST_OK;
+ * ST_PROTOCOL (logged) when no zone matches; or the status of a failed
+ * request.
  */
 enum status	 clouddns_find_zone(struct dns_session *s, const char *fqdn,
-		    const char *zone, char **zone_id, char **zone_name);
+		    const char *zone, bool fresh, char **zone_id,
+		    char **zone_name);
 
 /*
  * Searches zone_id for the record of family fam named fqdn.  *found is 0
@@ -118,25 +126,39 @@ enum status	 clouddns_get_record(struct dns_session *s,
 		    const char *zone_id, const char *record_id,
 		    struct live_record *rec, bool *found);
 
+/* How a change failed, beyond its status, for the caller to act on. */
+struct dns_result {
+	bool	 gone;		/* HTTP 404: a zone or record id that no
+				   longer exists (deleted and made again) */
+	bool	 duplicate;	/* a create: the record exists already */
+};
+
 /*
  * Changes records of zone_id to their data and ttl, and waits for the job:
  * one record with PUT {dns}/domains/{d}/records/{r}, several (at most 100)
  * with one PUT {dns}/domains/{d}/records, which the API applies all or
- * nothing.  Returns ST_OK only when the job COMPLETED.
+ * nothing.  Returns ST_OK only when the job COMPLETED; *res says more of
+ * a failure.  quiet names the refusals that are logged only at -v, since
+ * the caller will try again another way: CLOUDDNS_QUIET_GONE a 404 (it
+ * looks the ids up again), CLOUDDNS_QUIET_REFUSED any 4xx about the
+ * change or a job that ended in ERROR (it sends each record alone).
  */
+#define CLOUDDNS_QUIET_GONE	0x1
+#define CLOUDDNS_QUIET_REFUSED	0x2
 enum status	 clouddns_update(struct dns_session *s, const char *zone_id,
-		    struct dns_change *c, size_t n);
+		    struct dns_change *c, size_t n, unsigned quiet,
+		    struct dns_result *res);
 
 /*
  * Creates records (at most 100) in zone_id with one POST, and waits for the
  * job; sets each c[i].new_id from the job's answer.  A POST is never
  * repeated.  Returns ST_OK only when the job COMPLETED; when it failed
- * because a record already exists, returns ST_PROTOCOL with *duplicate set
- * and nothing logged, so that the caller can look the records up and
- * update them instead.
+ * because a record already exists, returns ST_PROTOCOL with
+ * res->duplicate set and nothing logged, so that the caller can look the
+ * records up and update them instead.
  */
 enum status	 clouddns_create(struct dns_session *s, const char *zone_id,
-		    struct dns_change *c, size_t n, bool *duplicate);
+		    struct dns_change *c, size_t n, struct dns_result *res);
 
 /*
  * Parses a job answer (the 202 of a change, or a status poll).  Returns

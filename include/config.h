@@ -13,10 +13,30 @@
 #include "ddnsupdate.h"
 #include "netaddr.h"
 
+#ifndef CONFIG_DEFAULT_PATH	/* the Makefile sets it from SYSCONFDIR */
 #define CONFIG_DEFAULT_PATH	"/etc/ddnsupdate/config.json"
+#endif
+#define CONFIG_EXAMPLE	"ddnsupdate.json(5), or the examples in " \
+			"/usr/share/doc/ddnsupdate/examples"
 #define CONFIG_IDENTITY_URL	"https://identity.api.rackspacecloud.com/v2.0"
 #define CONFIG_MAX_SOURCES	16
 #define CONFIG_MAX_RECORDS	100
+
+/* The kinds of address source (CONTRACT.md 6). */
+enum source_kind {
+	SOURCE_ECHO,		/* https://...: an echo service */
+	SOURCE_IFACE,		/* iface:NAME, iface:*: the host's own */
+	SOURCE_NATPMP,		/* natpmp:, natpmp:ADDR: the router's */
+};
+
+/* One entry of ip_sources.  Strings are owned by the config. */
+struct source {
+	enum source_kind kind;
+	char		*text;		/* as written, for messages */
+	char		*arg;		/* the URL, the interface name or "*",
+					   the router's address or NULL (the
+					   default gateway) */
+};
 
 /* One record to keep current.  Strings are owned by the config. */
 struct record_conf {
@@ -29,6 +49,10 @@ struct record_conf {
 	char		*domain_id;	/* or NULL: look up */
 	char		*record_id;	/* or NULL: look up */
 	char		*comment;	/* or NULL */
+	bool		 has_suffix;	/* ipv6_suffix: publish the detected
+					   /64 prefix with this interface
+					   identifier */
+	unsigned char	 suffix[8];	/* its lower 64 bits */
 };
 
 struct config {
@@ -39,7 +63,7 @@ struct config {
 	char			*key_source;	/* where the key came from, for -v */
 	struct record_conf	*records;
 	size_t			 nrecords;
-	char			**sources[FAM_COUNT];	/* echo URLs */
+	struct source		*sources[FAM_COUNT];	/* in order */
 	size_t			 nsources[FAM_COUNT];
 	int			 ip_quorum;
 	bool			 allow_nonglobal;
@@ -49,21 +73,30 @@ struct config {
 	long			 timeout;
 	long			 job_timeout;
 	long			 verify_interval;
+	long			 report_interval;
+	char			*ping_url;	/* or NULL */
 	bool			 create_missing;
 	char			*cache_file;	/* or NULL */
 	char			*account_id;	/* original form only, or NULL */
 	bool			 original_form;	/* the original script's form */
 };
 
+/* config_load flags */
+#define CONFIG_NO_KEY	0x1	/* the run needs no key (--detect, --status):
+				   none is no error */
+#define CONFIG_NOTES	0x2	/* print notes on files (--check-config) */
+
 /*
  * Reads and validates the configuration file at path into *cf, and finds the
- * API key (api_key, api_key_file, $CREDENTIALS_DIRECTORY/api_key,
- * $DDNSUPDATE_API_KEY, in that order).  Every problem is logged on its own
- * line naming the key (JSON syntax errors with line and column); warnings
- * (a group-readable key file) are logged too.  Returns ST_OK or ST_CONFIG.
- * *cf must be released with config_free() in both cases.
+ * API key ($CREDENTIALS_DIRECTORY/api_key, api_key, api_key_file,
+ * $DDNSUPDATE_API_KEY: the first present).  Every file is read through
+ * files.c and must be one it trusts in its role.  Every problem is logged
+ * on its own line naming the key (JSON syntax errors with line and
+ * column).  The key is handed to log_secret().  Returns ST_OK or
+ * ST_CONFIG.  *cf must be released with config_free() in both cases.
  */
-enum status	 config_load(const char *path, struct config *cf);
+enum status	 config_load(const char *path, unsigned flags,
+		    struct config *cf);
 
 /*
  * Validates and stores the configuration held in text (len bytes), as

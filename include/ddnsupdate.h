@@ -12,6 +12,9 @@
 
 #define DDNSUPDATE_VERSION	"0.1.0"
 
+/* The longest wait a rate limit may impose, saved or asked (seconds). */
+#define RATE_LIMIT_MAX_WAIT	3600
+
 /*
  * Every fallible function returns one of these; main() returns the worst
  * one as the exit status (CONTRACT.md 2).  The values are the sysexits(3)
@@ -45,6 +48,9 @@ char		*xstrndup(const char *, size_t);
  */
 char		*xasprintf(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
+
+/* Exits like xmalloc when p is NULL (a library's allocation failed). */
+void		*xnonnull(void *p);
 
 /* Wipes a secret string (may be NULL) and frees it. */
 void		 freezero_str(char *);

@@ -105,11 +105,7 @@ api_error_message(const struct http_response *resp, char *buf, size_t len)
 			snprintf(buf, len, "(no message)");
 	}
 out:
-	cJSON_Delete(root);
-	/* one line: the API's details may hold a stack trace */
-	for (; *buf != '\0'; buf++)
-		if (*buf == '\n' || *buf == '\r' || *buf == '\t')
-			*buf = ' ';
+	cJSON_Delete(root);	/* log.c makes it one printable line */
 }
 
 /* A wait as seconds, an HTTP date or an ISO 8601 time; -1 if none. */
@@ -125,7 +121,7 @@ parse_wait(const char *s, time_t now, time_t *until)
 		return -1;
 	secs = strtol(s, &end, 10);
 	if (end != s && *end == '\0' && secs >= 0) {
-		*until = now + (secs > API_RETRY_MAX ? API_RETRY_MAX : secs);
+		*until = now + (secs > RATE_LIMIT_MAX_WAIT ? RATE_LIMIT_MAX_WAIT : secs);
 		return 0;
 	}
 	if (iso8601_parse(s, &t) == 0) {
@@ -168,8 +164,8 @@ api_rate_limit(const struct http_response *resp, time_t now, time_t *until)
 		*until = now + API_RETRY_DEFAULT;
 	if (*until < now + 1)
 		*until = now + 1;
-	if (*until > now + API_RETRY_MAX)
-		*until = now + API_RETRY_MAX;
+	if (*until > now + RATE_LIMIT_MAX_WAIT)
+		*until = now + RATE_LIMIT_MAX_WAIT;
 	return 1;
 }
 

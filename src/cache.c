@@ -8,20 +8,32 @@
  *   {"version": 1, "ip": "81.2.69.160",
  *    "auth": {"username", "token", "expires", "tenant", "dns_url"},
  *    "backoff_until": "2026-11-25T21:00:00Z",
+ *    "detect": {"ipv4": {"failing_since", "failures"}, "ipv6": {...}},
  *    "records": [{"name", "type", "zone", "domain_id", "record_id",
- *                 "data", "ttl", "verified"}]}
+ *                 "data", "ttl", "changed", "verified",
+ *                 "failing_since", "failures"}],
+ *    "reported": [{"line", "when"}]}
  *
  * "ip" and "auth" keep the names of the original script's cache, which
  * had only {"ip": ..., "auth": {"token": ..., "expires": ...}}: such a file
  * is read as a state without DNS endpoint or records (a file without
  * "version" is taken to be of that form).  Times are ISO 8601 in UTC.
  *
+ * Only what the program itself wrote is believed (CONTRACT.md 5):
+ * files.c decides whether the file may be trusted, and times in it are
+ * checked against the clock, since a clock that ran fast once (a Raspberry
+ * Pi without a real-time clock) must not freeze the program for days.
+ *
  * Saving never tears the file: the new text goes to a temporary file in
- * the same directory (mkstemp, so mode 0600), which is fsynced and renamed
- * over the old one; then the directory is fsynced so that the rename itself
- * survives a power cut.  A crash at any moment leaves the old or the new
- * file.  The run's lock is a separate file, path + ".lock", so that the
- * rename does not swap the lock away from under a waiting run.
+ * the same directory (mkstemp, so mode 0600, with a name no user file
+ * would have), which is fsynced and renamed over the old one; then the
+ * directory is fsynced so that the rename itself survives a power cut.  A
+ * crash at any moment leaves the old or the new file.  Nothing is written
+ * when the state did not change, so a run with nothing to do leaves the
+ * file as it was.  The run's lock is a separate file, path + ".lock", so
+ * that the rename does not swap the lock away from under a waiting run.
+ * A run as root keeps both owned by whoever owned them, so that
+ * "sudo ddnsupdate -v" never locks the service's own user out.
  */
 
 #include <sys/file.h>
@@ -40,39 +52,128 @@
 #include <cjson/cJSON.h>
 
 #include "cache.h"
+#include "files.h"
 #include "log.h"
 
 #define STATE_VERSION	1
 #define STATE_MAX_SIZE	(1024 * 1024)
+#define TMP_MARK	".ddnsupdate-tmp-"	/* path + this + 6 characters */
+#define LOCK_POLL_MS	100
+
+/*
+ * The owner root should give a file it makes at path: the owner of the
+ * file there, else of its directory.  0 when it need not change.
+ */
+static int
+owner_for(const char *path, uid_t *uid, gid_t *gid)
+{
+	struct stat sb;
+	char *copy;
+	int found;
+
+	if (geteuid() != 0)
+		return 0;
+	if (stat(path, &sb) == 0)
+		found = 1;
+	else {
+		copy = xstrdup(path);
+		found = stat(dirname(copy), &sb) == 0;
+		free(copy);
+	}
+	if (!found || (sb.st_uid == 0 && sb.st_gid == 0))
+		return 0;
+	*uid = sb.st_uid;
+	*gid = sb.st_gid;
+	return 1;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
 
 enum status
-cache_lock(const char *path, int *fdp)
+cache_lock(const char *path, long wait, int *fdp)
 {
+	struct stat sb;
 	char *lock;
-	int fd;
+	long waited = 0;
+	uid_t uid;
+	gid_t gid;
+	int fd, created = 1, rc;
 
 	*fdp = -1;
 	lock = xasprintf("%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST) {
+		created = 0;
+		fd = open(lock, O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (fd == -1) {
-		log_err("cannot create lock file %s: %s", lock,
+		log_err("cannot create lock file %s: %s; the state directory "
+		    "must exist and be writable by this user", lock,
 		    strerror(errno));
 		free(lock);
 		return ST_CANTCREAT;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EWOULDBLOCK)
-			log_err("another ddnsupdate run holds %s; this run "
-			    "stops without doing anything", lock);
-		else
-			log_err("cannot lock %s: %s", lock, strerror(errno));
-		close(fd);
-		free(lock);
-		return errno == EWOULDBLOCK ? ST_TEMPFAIL : ST_CANTCREAT;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		log_err("lock file %s is not a regular file; remove it", lock);
+		goto fail;
+	}
+	if (created && owner_for(path, &uid, &gid) && fchown(fd, uid, gid))
+		log_warn("cannot give lock file %s to uid %lu: %s", lock,
+		    (unsigned long)uid, strerror(errno));
+	while ((rc = flock(fd, LOCK_EX | LOCK_NB)) == -1 &&
+	    errno == EWOULDBLOCK && waited < wait * 1000) {
+		sleep_ms(LOCK_POLL_MS);
+		waited += LOCK_POLL_MS;
+	}
+	if (rc == -1) {
+		if (errno == EWOULDBLOCK) {
+			if (wait > 0)
+				log_err("another ddnsupdate run still holds %s "
+				    "after %ld s; this run stops without doing "
+				    "anything", lock, wait);
+			else
+				log_err("another ddnsupdate run holds %s; this "
+				    "run stops without doing anything", lock);
+			close(fd);
+			free(lock);
+			return ST_TEMPFAIL;
+		}
+		log_err("cannot lock %s: %s", lock, strerror(errno));
+		goto fail;
 	}
 	free(lock);
 	*fdp = fd;
 	return ST_OK;
+fail:
+	close(fd);
+	free(lock);
+	return ST_CANTCREAT;
+}
+
+enum status
+cache_check_dir(const char *path)
+{
+	char *copy;
+	const char *dir;
+	enum status st = ST_OK;
+
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == -1) {
+		log_err("cannot write the state file's directory %s: %s; "
+		    "create it for this user (or set cache_file)", dir,
+		    strerror(errno));
+		st = ST_CANTCREAT;
+	}
+	free(copy);
+	return st;
 }
 
 void
@@ -113,10 +214,63 @@ opt_time(const cJSON *obj, const char *key, time_t *out)
 	return 0;
 }
 
+/* An optional count of at least 0; -1 when present but not one. */
+static int
+opt_count(const cJSON *obj, const char *key, long *out)
+{
+	const cJSON *it;
+
+	*out = 0;
+	if ((it = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return 0;
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0 ||
+	    it->valuedouble > 2147483647.0)
+		return -1;
+	*out = (long)it->valuedouble;
+	return 0;
+}
+
+/* "failing_since" and "failures" of obj. */
+static int
+opt_failure(const cJSON *obj, struct failure *f)
+{
+	if (opt_time(obj, "failing_since", &f->since) == -1 ||
+	    opt_count(obj, "failures", &f->runs) == -1)
+		return -1;
+	if (f->since == 0)
+		f->runs = 0;
+	return 0;
+}
+
+/* "reported": [{"line", "when"}] */
+static int
+parse_reported(const cJSON *list, struct state *st)
+{
+	const cJSON *it;
+	struct reported *r;
+
+	if (list == NULL)
+		return 0;
+	if (!cJSON_IsArray(list))
+		return -1;
+	st->reported = xcalloc((size_t)cJSON_GetArraySize(list),
+	    sizeof(*st->reported));
+	cJSON_ArrayForEach(it, list) {
+		r = &st->reported[st->nreported];
+		if (!cJSON_IsObject(it) || opt_string(it, "line", &r->line) ==
+		    -1 || r->line == NULL || opt_time(it, "when", &r->when) ==
+		    -1) {
+			free(r->line);
+			return -1;
+		}
+		st->nreported++;
+	}
+	return 0;
+}
+
 static int
 parse_record(const cJSON *obj, struct record_state *rs)
 {
-	const cJSON *it;
 	char *type = NULL;
 	int rc = -1;
 
@@ -128,7 +282,9 @@ parse_record(const cJSON *obj, struct record_state *rs)
 	    opt_string(obj, "domain_id", &rs->domain_id) == -1 ||
 	    opt_string(obj, "record_id", &rs->record_id) == -1 ||
 	    opt_string(obj, "data", &rs->data) == -1 ||
-	    opt_time(obj, "verified", &rs->verified) == -1)
+	    opt_time(obj, "changed", &rs->changed) == -1 ||
+	    opt_time(obj, "verified", &rs->verified) == -1 ||
+	    opt_failure(obj, &rs->failure) == -1)
 		goto out;
 	if (strcmp(type, "A") == 0)
 		rs->family = FAM_V4;
@@ -136,12 +292,8 @@ parse_record(const cJSON *obj, struct record_state *rs)
 		rs->family = FAM_V6;
 	else
 		goto out;
-	if ((it = cJSON_GetObjectItemCaseSensitive(obj, "ttl")) != NULL) {
-		if (!cJSON_IsNumber(it) || it->valuedouble < 0 ||
-		    it->valuedouble > 2147483647.0)
-			goto out;
-		rs->ttl = (long)it->valuedouble;
-	}
+	if (opt_count(obj, "ttl", &rs->ttl) == -1)
+		goto out;
 	if (rs->name == NULL && rs->record_id == NULL)
 		goto out;
 	rc = 0;
@@ -154,7 +306,7 @@ enum status
 cache_parse(const char *text, size_t len, struct state *st, const char **why)
 {
 	cJSON *root;
-	const cJSON *auth, *recs, *it;
+	const cJSON *auth, *recs, *detect, *it;
 	size_t n;
 
 	memset(st, 0, sizeof(*st));
@@ -194,6 +346,16 @@ cache_parse(const char *text, size_t len, struct state *st, const char **why)
 		if (opt_time(auth, "expires", &st->expires) == -1)
 			st->expires = 0;
 	}
+	detect = cJSON_GetObjectItemCaseSensitive(root, "detect");
+	if (detect != NULL && (!cJSON_IsObject(detect) ||
+	    opt_failure(cJSON_GetObjectItemCaseSensitive(detect, "ipv4"),
+	    &st->detect[FAM_V4]) == -1 ||
+	    opt_failure(cJSON_GetObjectItemCaseSensitive(detect, "ipv6"),
+	    &st->detect[FAM_V6]) == -1))
+		goto bad;
+	if (parse_reported(cJSON_GetObjectItemCaseSensitive(root, "reported"),
+	    st) == -1)
+		goto bad;
 	recs = cJSON_GetObjectItemCaseSensitive(root, "records");
 	if (recs != NULL) {
 		if (!cJSON_IsArray(recs))
@@ -214,41 +376,70 @@ bad:
 	return ST_PROTOCOL;
 }
 
+/*
+ * Times in the state are not believed past reason (CONTRACT.md 5): a
+ * clock that ran fast when they were written must not stop the program
+ * until it catches up.
+ */
+static void
+check_times(struct state *st, time_t now)
+{
+	struct record_state *rs;
+	size_t i;
+
+	if (st->backoff_until > now + RATE_LIMIT_MAX_WAIT) {
+		log_info("the saved rate-limit wait ends more than %d s from "
+		    "now; cut to %d s", RATE_LIMIT_MAX_WAIT,
+		    RATE_LIMIT_MAX_WAIT);
+		st->backoff_until = now + RATE_LIMIT_MAX_WAIT;
+	}
+	for (i = 0; i < st->nrecs; i++) {
+		rs = &st->recs[i];
+		if (rs->verified > now || rs->changed > now) {
+			log_info("%s %s: verified or changed in the future; "
+			    "due for verification", rs->name != NULL ?
+			    rs->name : rs->record_id, family_rtype(rs->family));
+			rs->verified = 0;
+			if (rs->changed > now)
+				rs->changed = now;
+		}
+	}
+}
+
 enum status
-cache_load(const char *path, struct state *st)
+cache_load(const char *path, time_t now, struct state *st)
 {
 	struct stat sb;
 	const char *why;
-	char *buf;
-	ssize_t n;
-	size_t len = 0;
-	int fd;
+	char *buf, reason[256];
+	size_t len;
 
 	memset(st, 0, sizeof(*st));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT) {
+	if ((buf = files_read(path, STATE_MAX_SIZE, &len, &sb, &why)) ==
+	    NULL) {
+		if (errno == ENOENT && strcmp(why, strerror(ENOENT)) == 0)
 			log_info("no state file %s: a first run", path);
-			return ST_OK;
-		}
-		log_warn("cannot read state file %s: %s; starting as a first "
-		    "run", path, strerror(errno));
+		else
+			log_warn("cannot read state file %s: %s; starting as a "
+			    "first run", path, why);
 		return ST_OK;
 	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > STATE_MAX_SIZE) {
-		log_warn("state file %s is not a regular file of at most 1 MiB; "
-		    "starting as a first run", path);
-		close(fd);
-		return ST_OK;
+	if (!files_trusted(path, &sb, FILE_STATE, geteuid(), reason,
+	    sizeof(reason))) {
+		log_warn("state file %s %s; not believing it, starting as a "
+		    "first run", path, reason);
+		goto out;
 	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (len < (size_t)sb.st_size &&
-	    (n = read(fd, buf + len, (size_t)sb.st_size - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (cache_parse(buf, len, st, &why) != ST_OK)
+	if (cache_parse(buf, len, st, &why) != ST_OK) {
 		log_warn("state file %s is %s; starting as a first run, it "
 		    "will be rewritten", path, why);
+		goto out;
+	}
+	log_secret(st->token);
+	check_times(st, now);
+	st->loaded = buf;
+	return ST_OK;
+out:
 	explicit_bzero(buf, len);
 	free(buf);
 	return ST_OK;
@@ -272,14 +463,24 @@ add_time(cJSON *obj, const char *key, time_t t)
 	cJSON_AddStringToObject(obj, key, buf);
 }
 
-/* The state as text; caller wipes and frees. */
+static void
+add_failure(cJSON *obj, const struct failure *f)
+{
+	if (f->since == 0)
+		return;
+	add_time(obj, "failing_since", f->since);
+	cJSON_AddNumberToObject(obj, "failures", (double)f->runs);
+}
+
+/* The state as the file's text, newline included; caller wipes, frees. */
 static char *
 render(const struct state *st)
 {
 	const struct record_state *rs;
-	cJSON *root, *auth, *recs, *r;
-	char *text;
+	cJSON *root, *auth, *recs, *r, *list;
+	char *json, *text;
 	size_t i;
+	int fam;
 
 	root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "version", STATE_VERSION);
@@ -293,6 +494,14 @@ render(const struct state *st)
 		add_string(auth, "dns_url", st->dns_url);
 	}
 	add_time(root, "backoff_until", st->backoff_until);
+	if (st->detect[FAM_V4].since != 0 || st->detect[FAM_V6].since != 0) {
+		list = cJSON_AddObjectToObject(root, "detect");
+		for (fam = 0; fam < FAM_COUNT; fam++)
+			if (st->detect[fam].since != 0)
+				add_failure(cJSON_AddObjectToObject(list,
+				    fam == FAM_V4 ? "ipv4" : "ipv6"),
+				    &st->detect[fam]);
+	}
 	recs = cJSON_AddArrayToObject(root, "records");
 	for (i = 0; i < st->nrecs; i++) {
 		rs = &st->recs[i];
@@ -305,42 +514,53 @@ render(const struct state *st)
 		add_string(r, "data", rs->data);
 		if (rs->ttl > 0)
 			cJSON_AddNumberToObject(r, "ttl", (double)rs->ttl);
+		add_time(r, "changed", rs->changed);
 		add_time(r, "verified", rs->verified);
+		add_failure(r, &rs->failure);
 		cJSON_AddItemToArray(recs, r);
 	}
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (text == NULL) {
-		fputs("ddnsupdate: out of memory\n", stderr);
-		exit(ST_TEMPFAIL);
+	if (st->nreported > 0) {
+		list = cJSON_AddArrayToObject(root, "reported");
+		for (i = 0; i < st->nreported; i++) {
+			r = cJSON_CreateObject();
+			add_string(r, "line", st->reported[i].line);
+			add_time(r, "when", st->reported[i].when);
+			cJSON_AddItemToArray(list, r);
+		}
 	}
+	json = xnonnull(cJSON_Print(root));
+	cJSON_Delete(root);
+	text = xasprintf("%s\n", json);
+	explicit_bzero(json, strlen(json));
+	cJSON_free(json);
 	return text;
 }
 
 /*
  * Removes temporary files that a run killed in the middle of a save left
- * beside path (path + "." + six mkstemp characters).  The caller holds the
- * lock, so no other run is writing one.
+ * beside path: path + TMP_MARK + six mkstemp characters, a name that no
+ * user file has.  The caller holds the lock, so no other run is writing
+ * one.
  */
 static void
 remove_stale(const char *path)
 {
 	struct dirent *de;
-	char *dircopy, *basecopy;
-	const char *base, *rest;
-	size_t blen, i;
+	char *dircopy, *basecopy, *prefix;
+	const char *rest;
+	size_t plen, i;
 	DIR *dir;
 
 	dircopy = xstrdup(path);
 	basecopy = xstrdup(path);
-	base = basename(basecopy);
-	blen = strlen(base);
+	prefix = xasprintf("%s" TMP_MARK, basename(basecopy));
+	plen = strlen(prefix);
 	if ((dir = opendir(dirname(dircopy))) != NULL) {
 		while ((de = readdir(dir)) != NULL) {
-			if (strncmp(de->d_name, base, blen) != 0 ||
-			    de->d_name[blen] != '.')
+			if (strncmp(de->d_name, prefix, plen) != 0 ||
+			    de->d_type != DT_REG)
 				continue;
-			rest = de->d_name + blen + 1;
+			rest = de->d_name + plen;
 			for (i = 0; i < 6; i++)
 				if (!isalnum((unsigned char)rest[i]))
 					break;
@@ -353,6 +573,7 @@ remove_stale(const char *path)
 	}
 	free(dircopy);
 	free(basecopy);
+	free(prefix);
 }
 
 static int
@@ -373,24 +594,31 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 enum status
-cache_save(const char *path, const struct state *st)
+cache_save(const char *path, struct state *st)
 {
 	char *text, *tmp, *dircopy;
 	const char *what;
 	size_t len;
+	uid_t uid;
+	gid_t gid;
 	int fd, dfd, saved;
 
-	remove_stale(path);
 	text = render(st);
 	len = strlen(text);
-	tmp = xasprintf("%s.XXXXXX", path);
+	if (st->loaded != NULL && strcmp(text, st->loaded) == 0) {
+		freezero_str(text);
+		return ST_OK;	/* nothing new: leave the file alone */
+	}
+	remove_stale(path);
+	tmp = xasprintf("%s" TMP_MARK "XXXXXX", path);
 	dircopy = xstrdup(path);
 	what = "create a temporary file beside";
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		goto fail;
 	what = "write";
-	if (fchmod(fd, 0600) == -1 || write_all(fd, text, len) == -1 ||
-	    write_all(fd, "\n", 1) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, 0600) == -1 || (owner_for(path, &uid, &gid) &&
+	    fchown(fd, uid, gid) == -1) || write_all(fd, text, len) == -1 ||
+	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -413,15 +641,14 @@ cache_save(const char *path, const struct state *st)
 	if (dfd != -1)
 		close(dfd);
 	log_info("state written to %s", path);
-	explicit_bzero(text, len);
-	free(text);
+	freezero_str(st->loaded);
+	st->loaded = text;	/* what the file holds now */
 	free(tmp);
 	free(dircopy);
 	return ST_OK;
 fail:
 	log_err("cannot %s state file %s: %s", what, path, strerror(errno));
-	explicit_bzero(text, len);
-	free(text);
+	freezero_str(text);
 	free(tmp);
 	free(dircopy);
 	return ST_CANTCREAT;
@@ -492,5 +719,9 @@ state_free(struct state *st)
 	free(st->tenant);
 	free(st->dns_url);
 	free(st->ip);
+	for (i = 0; i < st->nreported; i++)
+		free(st->reported[i].line);
+	free(st->reported);
+	freezero_str(st->loaded);
 	memset(st, 0, sizeof(*st));
 }

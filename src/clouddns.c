@@ -33,6 +33,7 @@
  * the API's own message.
  */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,49 @@
 
 #define POLL_FIRST_MS	200	/* 5 a second at most, the status limit */
 #define POLL_MAX_MS	2000
+
+static void dns_err(const struct dns_session *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+static void dns_info(const struct dns_session *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* log_err, saying first what the session works on (s->what). */
+static void
+dns_err(const struct dns_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	if (s->what != NULL)
+		log_err("%s: %s", s->what, msg != NULL ? msg : fmt);
+	else
+		log_err("%s", msg != NULL ? msg : fmt);
+	free(msg);
+}
+
+/* log_info, likewise. */
+static void
+dns_info(const struct dns_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!log_is_verbose())
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	if (s->what != NULL)
+		log_info("%s: %s", s->what, msg != NULL ? msg : fmt);
+	else
+		log_info("%s", msg != NULL ? msg : fmt);
+	free(msg);
+}
 
 void
 live_record_free(struct live_record *rec)
@@ -108,39 +152,51 @@ escape(const char *s)
 	return out;
 }
 
-/* Logs a failed answer and picks its class (see the top of the file). */
+/*
+ * Logs a failed answer and picks its class (see the top of the file).
+ * quiet (CLOUDDNS_QUIET_*) names the refusals logged only at -v, because
+ * the caller has another way to try.
+ */
 static enum status
 failure(struct dns_session *s, const char *method, const char *url,
-    const struct http_response *resp)
+    const struct http_response *resp, unsigned quiet)
 {
 	char msg[512], when[32];
 
 	api_error_message(resp, msg, sizeof(msg));
 	switch (resp->status) {
 	case 401:
-		log_err("%s %s: HTTP 401 even with a fresh token: %s; check "
+		dns_err(s, "%s %s: HTTP 401 even with a fresh token: %s; check "
 		    "that the user may use Cloud DNS", method, url, msg);
 		return ST_NOPERM;
 	case 403:
-		log_err("%s %s: HTTP 403: %s; the user lacks the Cloud DNS "
+		dns_err(s, "%s %s: HTTP 403: %s; the user lacks the Cloud DNS "
 		    "role needed (dnsaas:creator or admin)", method, url, msg);
 		return ST_NOPERM;
 	case 413:
 	case 429:
 		if (!api_rate_limit(resp, s->now, &s->st->backoff_until)) {
-			log_err("%s %s: HTTP %ld: %s", method, url,
+			dns_err(s, "%s %s: HTTP %ld: %s", method, url,
 			    resp->status, msg);
 			return ST_PROTOCOL;
 		}
 		iso8601_format(s->st->backoff_until, when, sizeof(when));
-		log_err("%s %s: HTTP %ld: rate limited (%s); not asking "
+		dns_err(s, "%s %s: HTTP %ld: rate limited (%s); not asking "
 		    "Rackspace again before %s", method, url, resp->status,
 		    msg, when);
 		s->backoff_said = true;
 		return ST_TEMPFAIL;
 	}
-	log_err("%s %s: HTTP %ld: %s", method, url, resp->status, msg);
-	return resp->status >= 500 ? ST_TEMPFAIL : ST_PROTOCOL;
+	if (resp->status >= 500) {
+		dns_err(s, "%s %s: HTTP %ld: %s", method, url, resp->status, msg);
+		return ST_TEMPFAIL;
+	}
+	if ((quiet & CLOUDDNS_QUIET_REFUSED) ||
+	    (resp->status == 404 && (quiet & CLOUDDNS_QUIET_GONE)))
+		dns_info(s, "%s %s: HTTP %ld: %s", method, url, resp->status, msg);
+	else
+		dns_err(s, "%s %s: HTTP %ld: %s", method, url, resp->status, msg);
+	return ST_PROTOCOL;
 }
 
 /*
@@ -175,18 +231,21 @@ call(struct dns_session *s, const char *method, const char *path,
 			return st;
 		s->authed = true;
 	}
-	*urlp = xasprintf("%s%s", identity_dns_url(s->cf, s->st), path);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
-	req.url = *urlp;
 	req.body = body;
 	req.max_body = HTTP_API_MAX_BODY;
 	req.fresh = strcmp(method, "POST") == 0;	/* never resent */
 	for (;;) {
+		/* the token goes only where it belongs: asked again after a
+		 * fresh authentication, which may name another endpoint */
+		free(*urlp);
+		*urlp = xasprintf("%s%s", identity_dns_url(s->cf, s->st), path);
+		req.url = *urlp;
 		req.token = s->st->token;
 		s->requests++;
 		if ((st = api_request(&req, resp)) != ST_OK) {
-			log_err("%s %s: %s", method, *urlp, resp->error);
+			dns_err(s, "%s %s: %s", method, *urlp, resp->error);
 			return st;
 		}
 		if (resp->status != 401 || s->reauthed)
@@ -217,11 +276,11 @@ get_json(struct dns_session *s, const char *path, cJSON **root)
 	if (resp.status == 404)
 		goto out;	/* the caller decides what a 404 means */
 	if (resp.status != 200) {
-		st = failure(s, "GET", url, &resp);
+		st = failure(s, "GET", url, &resp, 0);
 		goto out;
 	}
 	if ((*root = cJSON_ParseWithLength(resp.body, resp.len)) == NULL) {
-		log_err("GET %s: HTTP 200 with an answer that is not JSON",
+		dns_err(s, "GET %s: HTTP 200 with an answer that is not JSON",
 		    url);
 		st = ST_PROTOCOL;
 	}
@@ -231,19 +290,39 @@ out:
 	return st;
 }
 
-/* Notes that zone name has id (NULL: no such zone), sparing a look-up. */
-static void
-remember_zone(struct dns_session *s, const char *name, const char *id)
+/* The memo of zone name, or NULL. */
+static struct zone_memo *
+zone_memo(struct dns_session *s, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < s->nzones; i++)
 		if (strcaseeq(s->zones[i].name, name))
-			return;
-	s->zones = xrealloc(s->zones, s->nzones + 1, sizeof(*s->zones));
-	s->zones[s->nzones].name = xstrdup(name);
-	s->zones[s->nzones].id = id != NULL ? xstrdup(id) : NULL;
-	s->nzones++;
+			return &s->zones[i];
+	return NULL;
+}
+
+/*
+ * Notes that zone name has id (NULL: no such zone), sparing a look-up;
+ * fresh when the API said so in this run, else it comes from the state.
+ */
+static void
+remember_zone(struct dns_session *s, const char *name, const char *id,
+    bool fresh)
+{
+	struct zone_memo *z;
+
+	if ((z = zone_memo(s, name)) == NULL) {
+		s->zones = xrealloc(s->zones, s->nzones + 1,
+		    sizeof(*s->zones));
+		z = &s->zones[s->nzones++];
+		z->name = xstrdup(name);
+	} else if (!fresh)
+		return;
+	else
+		free(z->id);
+	z->id = id != NULL ? xstrdup(id) : NULL;
+	z->fresh = fresh;
 }
 
 void
@@ -262,11 +341,17 @@ clouddns_session_free(struct dns_session *s)
 	s->nzones = 0;
 }
 
-/* One zone look-up; *zone_id NULL when there is no such zone. */
+/*
+ * One zone look-up; *zone_id NULL when there is no such zone.  What is
+ * known already spares the request, unless fresh asks for what the API
+ * says in this run.
+ */
 static enum status
-lookup_zone(struct dns_session *s, const char *name, char **zone_id)
+lookup_zone(struct dns_session *s, const char *name, bool fresh,
+    char **zone_id)
 {
 	const cJSON *list, *it, *match = NULL;
+	struct zone_memo *z;
 	cJSON *root;
 	char *path, *q;
 	enum status st;
@@ -280,15 +365,14 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 			if (s->st->recs[i].zone != NULL &&
 			    s->st->recs[i].domain_id != NULL)
 				remember_zone(s, s->st->recs[i].zone,
-				    s->st->recs[i].domain_id);
+				    s->st->recs[i].domain_id, false);
 		s->zones_seeded = true;
 	}
-	for (i = 0; i < s->nzones; i++)
-		if (strcaseeq(s->zones[i].name, name)) {
-			if (s->zones[i].id != NULL)
-				*zone_id = xstrdup(s->zones[i].id);
-			return ST_OK;
-		}
+	if ((z = zone_memo(s, name)) != NULL && (z->fresh || !fresh)) {
+		if (z->id != NULL)
+			*zone_id = xstrdup(z->id);
+		return ST_OK;
+	}
 	q = escape(name);
 	path = xasprintf("/domains?name=%s", q);
 	free(q);
@@ -298,7 +382,7 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 		return st;	/* a 404 is no zone */
 	list = cJSON_GetObjectItemCaseSensitive(root, "domains");
 	if (!cJSON_IsArray(list)) {
-		log_err("GET /domains?name=%s: the answer has no \"domains\" "
+		dns_err(s, "GET /domains?name=%s: the answer has no \"domains\" "
 		    "list", name);
 		cJSON_Delete(root);
 		return ST_PROTOCOL;
@@ -309,35 +393,57 @@ lookup_zone(struct dns_session *s, const char *name, char **zone_id)
 			n++;
 		}
 	if (n > 1) {
-		log_err("zone %s: the API returned %d zones of that name", name,
+		dns_err(s, "zone %s: the API returned %d zones of that name", name,
 		    n);
 		st = ST_PROTOCOL;
 	} else if (match != NULL &&
 	    (*zone_id = api_id(cJSON_GetObjectItemCaseSensitive(match, "id"))) ==
 	    NULL) {
-		log_err("zone %s: the API returned it without an id", name);
+		dns_err(s, "zone %s: the API returned it without an id", name);
 		st = ST_PROTOCOL;
 	}
 	if (st == ST_OK)
-		remember_zone(s, name, *zone_id);
+		remember_zone(s, name, *zone_id, true);
 	cJSON_Delete(root);
 	return st;
 }
 
-enum status
-clouddns_find_zone(struct dns_session *s, const char *fqdn, const char *zone,
-    char **zone_id, char **zone_name)
+/* The zone names clouddns_find_zone tries for fqdn, as a list; caller
+ * frees. */
+static char *
+zones_tried(const char *fqdn)
 {
 	const char *p;
+	char *list = NULL, *more;
+
+	for (p = strchr(fqdn, '.'); p != NULL && strchr(p + 1, '.') != NULL;
+	    p = strchr(p + 1, '.')) {
+		more = xasprintf("%s%s%s", list != NULL ? list : "",
+		    list != NULL ? ", " : "", p + 1);
+		free(list);
+		list = more;
+	}
+	more = xasprintf("%s%s%s", list != NULL ? list : "",
+	    list != NULL ? " and " : "", fqdn);
+	free(list);
+	return more;
+}
+
+enum status
+clouddns_find_zone(struct dns_session *s, const char *fqdn, const char *zone,
+    bool fresh, char **zone_id, char **zone_name)
+{
+	const char *p;
+	char *tried;
 	enum status st;
 
 	*zone_id = *zone_name = NULL;
 	if (zone != NULL) {
-		if ((st = lookup_zone(s, zone, zone_id)) != ST_OK)
+		if ((st = lookup_zone(s, zone, fresh, zone_id)) != ST_OK)
 			return st;
 		if (*zone_id == NULL) {
-			log_err("%s: zone %s does not exist in account %s", fqdn,
-			    zone, s->st->tenant != NULL ? s->st->tenant : "");
+			dns_err(s, "zone %s does not exist in account %s", zone,
+			    s->st->tenant != NULL ? s->st->tenant : "");
 			return ST_PROTOCOL;
 		}
 		*zone_name = xstrdup(zone);
@@ -346,7 +452,7 @@ clouddns_find_zone(struct dns_session *s, const char *fqdn, const char *zone,
 	/* parents from the longest, stopping before the bare TLD */
 	for (p = strchr(fqdn, '.'); p != NULL && strchr(p + 1, '.') != NULL;
 	    p = strchr(p + 1, '.')) {
-		if ((st = lookup_zone(s, p + 1, zone_id)) != ST_OK)
+		if ((st = lookup_zone(s, p + 1, fresh, zone_id)) != ST_OK)
 			return st;
 		if (*zone_id != NULL) {
 			*zone_name = xstrdup(p + 1);
@@ -354,12 +460,14 @@ clouddns_find_zone(struct dns_session *s, const char *fqdn, const char *zone,
 		}
 	}
 	/* a record at the apex of its zone */
-	if ((st = lookup_zone(s, fqdn, zone_id)) != ST_OK)
+	if ((st = lookup_zone(s, fqdn, fresh, zone_id)) != ST_OK)
 		return st;
 	if (*zone_id == NULL) {
-		log_err("%s: no zone of account %s holds it (tried its parent "
-		    "names); set \"domain\" if the zone is named otherwise",
-		    fqdn, s->st->tenant != NULL ? s->st->tenant : "");
+		tried = zones_tried(fqdn);
+		dns_err(s, "no zone of account %s holds it (tried %s); set "
+		    "\"domain\" if the zone is named otherwise",
+		    s->st->tenant != NULL ? s->st->tenant : "", tried);
+		free(tried);
 		return ST_PROTOCOL;
 	}
 	*zone_name = xstrdup(fqdn);
@@ -424,7 +532,7 @@ clouddns_find_record(struct dns_session *s, const char *zone_id,
 	st = ST_PROTOCOL;
 	if (!cJSON_IsArray(list = cJSON_GetObjectItemCaseSensitive(root,
 	    "records"))) {
-		log_err("GET %s: the answer has no \"records\" list", path);
+		dns_err(s, "GET %s: the answer has no \"records\" list", path);
 		goto out;
 	}
 	ids[0] = '\0';
@@ -434,7 +542,7 @@ clouddns_find_record(struct dns_session *s, const char *zone_id,
 			continue;
 		if ((id = api_id(cJSON_GetObjectItemCaseSensitive(it, "id"))) ==
 		    NULL) {
-			log_err("GET %s: a record without an id", path);
+			dns_err(s, "GET %s: a record without an id", path);
 			goto out;
 		}
 		if (used < sizeof(ids))
@@ -449,14 +557,13 @@ clouddns_find_record(struct dns_session *s, const char *zone_id,
 	if (n == 0)
 		goto out;
 	if (n > 1) {
-		log_err("%s %s: %d records of that name and type (ids %s); "
-		    "set \"record_id\" to pick the one to update", fqdn,
-		    family_rtype(fam), n, ids);
+		dns_err(s, "%d records of that name and type (ids %s); set "
+		    "\"record_id\" to pick the one to update", n, ids);
 		st = ST_PROTOCOL;
 		goto out;
 	}
 	if (record_of(match, rec) == -1) {
-		log_err("GET %s: a record without name or data", path);
+		dns_err(s, "GET %s: a record without name or data", path);
 		st = ST_PROTOCOL;
 		goto out;
 	}
@@ -485,7 +592,7 @@ clouddns_get_record(struct dns_session *s, const char *zone_id,
 	st = get_json(s, path, &root);
 	if (st == ST_OK && root != NULL) {
 		if (record_of(root, rec) == -1) {
-			log_err("GET %s: the answer is not a record", path);
+			dns_err(s, "GET %s: the answer is not a record", path);
 			st = ST_PROTOCOL;
 		} else
 			*found = true;
@@ -582,7 +689,7 @@ sleep_ms(double ms)
  * messages.
  */
 static enum status
-wait_job(struct dns_session *s, struct job *job, const char *what)
+wait_job(struct dns_session *s, struct job *job)
 {
 	struct http_response resp;
 	const char *why;
@@ -597,9 +704,9 @@ wait_job(struct dns_session *s, struct job *job, const char *what)
 	st = ST_OK;
 	while (job->state == JOB_RUNNING) {
 		if (now_ms() + delay > deadline) {
-			log_err("%s: job %s still %s after job_timeout %ld s; "
+			dns_err(s, "job %s still %s after job_timeout %ld s; "
 			    "the change may yet happen, the next run checks",
-			    what, job->id, job->status, s->cf->job_timeout);
+			    job->id, job->status, s->cf->job_timeout);
 			st = ST_TEMPFAIL;
 			break;
 		}
@@ -612,19 +719,20 @@ wait_job(struct dns_session *s, struct job *job, const char *what)
 		}
 		if (resp.status != 200 && resp.status != 202) {
 			st = resp.status == 404 ? ST_PROTOCOL :
-			    failure(s, "GET", url, &resp);
+			    failure(s, "GET", url, &resp, 0);
 			if (resp.status == 404)
-				log_err("%s: job %s is unknown to the API "
-				    "(GET %s: HTTP 404)", what, job->id, url);
+				dns_err(s, "job %s is unknown to the API "
+				    "(GET %s: HTTP 404)", job->id, url);
 		} else {
 			job_free(job);
 			if (clouddns_job_parse(resp.body, resp.len, job,
 			    &why) != ST_OK) {
-				log_err("GET %s: HTTP %ld with an answer that "
-				    "is not a job: %s", url, resp.status, why);
+				dns_err(s, "GET %s: HTTP %ld with an answer "
+				    "that is not a job: %s", url, resp.status,
+				    why);
 				st = ST_PROTOCOL;
 			} else
-				log_info("%s: job %s is %s", what, job->id,
+				dns_info(s, "job %s is %s", job->id,
 				    job->status);
 		}
 		http_response_free(&resp);
@@ -646,7 +754,8 @@ wait_job(struct dns_session *s, struct job *job, const char *what)
  */
 static enum status
 change(struct dns_session *s, const char *method, const char *path,
-    const char *body, const char *what, struct job *job)
+    const char *body, unsigned quiet, struct job *job,
+    struct dns_result *res)
 {
 	struct http_response resp;
 	const char *why;
@@ -657,18 +766,19 @@ change(struct dns_session *s, const char *method, const char *path,
 	if ((st = call(s, method, path, body, &resp, &url)) != ST_OK)
 		goto out;
 	if (resp.status != 202 && resp.status != 200) {
-		st = failure(s, method, url, &resp);
+		res->gone = resp.status == 404;
+		st = failure(s, method, url, &resp, quiet);
 		goto out;
 	}
 	if (clouddns_job_parse(resp.body, resp.len, job, &why) != ST_OK) {
-		log_err("%s %s: HTTP %ld with an answer that is not a job: %s",
-		    method, url, resp.status, why);
+		dns_err(s, "%s %s: HTTP %ld with an answer that is not a job: "
+		    "%s", method, url, resp.status, why);
 		st = ST_PROTOCOL;
 		goto out;
 	}
-	log_info("%s: job %s is %s", what, job->id != NULL ? job->id : "",
+	dns_info(s, "job %s is %s", job->id != NULL ? job->id : "",
 	    job->status);
-	st = wait_job(s, job, what);
+	st = wait_job(s, job);
 out:
 	http_response_free(&resp);
 	free(url);
@@ -678,13 +788,11 @@ out:
 /* What a change is about, for messages: "home.example.com A" or "3
  * records of zone 2725257"; caller frees. */
 static char *
-describe(const char *verb, const char *zone_id, const struct dns_change *c,
-    size_t n)
+describe(const char *zone_id, const struct dns_change *c, size_t n)
 {
 	if (n == 1)
-		return xasprintf("%s of %s %s", verb, c[0].name,
-		    family_rtype(c[0].family));
-	return xasprintf("%s of %zu records in zone %s", verb, n, zone_id);
+		return xasprintf("%s %s", c[0].name, family_rtype(c[0].family));
+	return xasprintf("%zu records of zone %s", n, zone_id);
 }
 
 /* The members of one record in a PUT or POST body. */
@@ -712,15 +820,14 @@ change_object(const struct dns_change *c, bool with_id, bool with_type)
  */
 static enum status
 send_change(struct dns_session *s, const char *method, const char *zone_id,
-    const char *record_id, cJSON *root, const char *what, struct job *job)
+    const char *record_id, cJSON *root, const char *what, unsigned quiet,
+    struct job *job, struct dns_result *res)
 {
+	const char *saved;
 	char *body, *path, *d, *r;
 	enum status st;
 
-	if ((body = cJSON_PrintUnformatted(root)) == NULL) {
-		fputs("ddnsupdate: out of memory\n", stderr);
-		exit(ST_TEMPFAIL);
-	}
+	body = xnonnull(cJSON_PrintUnformatted(root));
 	cJSON_Delete(root);
 	d = escape(zone_id);
 	if (record_id != NULL) {
@@ -729,7 +836,10 @@ send_change(struct dns_session *s, const char *method, const char *zone_id,
 		free(r);
 	} else
 		path = xasprintf("/domains/%s/records", d);
-	st = change(s, method, path, body, what, job);
+	saved = s->what;
+	s->what = what;
+	st = change(s, method, path, body, quiet, job, res);
+	s->what = saved;
 	free(d);
 	free(path);
 	cJSON_free(body);
@@ -738,7 +848,7 @@ send_change(struct dns_session *s, const char *method, const char *zone_id,
 
 enum status
 clouddns_update(struct dns_session *s, const char *zone_id,
-    struct dns_change *c, size_t n)
+    struct dns_change *c, size_t n, unsigned quiet, struct dns_result *res)
 {
 	struct job job;
 	cJSON *root, *list;
@@ -755,11 +865,18 @@ clouddns_update(struct dns_session *s, const char *zone_id,
 			cJSON_AddItemToArray(list,
 			    change_object(&c[i], true, false));
 	}
-	what = describe("update", zone_id, c, n);
+	what = describe(zone_id, c, n);
+	memset(res, 0, sizeof(*res));
 	st = send_change(s, "PUT", zone_id, n == 1 ? c[0].record_id : NULL,
-	    root, what, &job);
-	if (st == ST_PROTOCOL && job.state == JOB_ERROR)
-		log_err("%s: the API refused the change: %s", what, job.error);
+	    root, what, quiet, &job, res);
+	if (st == ST_PROTOCOL && job.state == JOB_ERROR) {
+		if (quiet & CLOUDDNS_QUIET_REFUSED)
+			log_info("%s: the API refused the change: %s", what,
+			    job.error);
+		else
+			log_err("%s: the API refused the change: %s", what,
+			    job.error);
+	}
 	job_free(&job);
 	free(what);
 	return st;
@@ -767,7 +884,7 @@ clouddns_update(struct dns_session *s, const char *zone_id,
 
 enum status
 clouddns_create(struct dns_session *s, const char *zone_id,
-    struct dns_change *c, size_t n, bool *duplicate)
+    struct dns_change *c, size_t n, struct dns_result *res)
 {
 	struct job job;
 	cJSON *root, *list;
@@ -775,18 +892,18 @@ clouddns_create(struct dns_session *s, const char *zone_id,
 	size_t i, j;
 	enum status st;
 
-	*duplicate = false;
+	memset(res, 0, sizeof(*res));
 	root = cJSON_CreateObject();
 	list = cJSON_AddArrayToObject(root, "records");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(list, change_object(&c[i], false, true));
-	what = describe("creation", zone_id, c, n);
-	st = send_change(s, "POST", zone_id, NULL, root, what, &job);
+	what = describe(zone_id, c, n);
+	st = send_change(s, "POST", zone_id, NULL, root, what, 0, &job, res);
 	if (st == ST_PROTOCOL && job.state == JOB_ERROR) {
 		if (strncmp(job.error, CLOUDDNS_DUPLICATE,
 		    strlen(CLOUDDNS_DUPLICATE)) == 0) {
 			log_info("%s: %s", what, job.error);
-			*duplicate = true;
+			res->duplicate = true;
 		} else
 			log_err("%s: the API refused the change: %s", what,
 			    job.error);

@@ -32,6 +32,8 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "files.h"
+#include "ipdetect.h"
 #include "log.h"
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
@@ -53,14 +55,14 @@ static const char *const top_keys[] = {
 	"username", "api_key", "api_key_file", "records", "ip_sources",
 	"ip_quorum", "allow_nonglobal", "identity_url", "dns_url", "ca_file",
 	"timeout", "job_timeout", "verify_interval", "create_missing",
-	"cache_file", NULL
+	"cache_file", "report_interval", "ping_url", NULL
 };
 static const char *const original_keys[] = {
 	"account_id", "domain_id", "record_id", "record", NULL
 };
 static const char *const record_keys[] = {
 	"name", "type", "ttl", "domain", "domain_id", "record_id", "comment",
-	NULL
+	"ipv6_suffix", NULL
 };
 
 /* Counts the problems found while checking one file. */
@@ -94,6 +96,48 @@ in_list(const char *key, const char *const *list)
 	return 0;
 }
 
+/* The edit distance between a and b (both short), for suggestions. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[64], prev, tmp;
+
+	if (la >= 63 || lb >= 63)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < d[j] ?
+			    (prev < d[j - 1] ? prev : d[j - 1]) :
+			    (d[j] < d[j - 1] ? d[j] : d[j - 1]));
+			prev = tmp;
+		}
+	}
+	return d[lb];
+}
+
+/* The known key nearest to key, when it is near enough to be a typo. */
+static const char *
+nearest(const char *key, const char *const *allowed, const char *const *also)
+{
+	const char *const *lists[2] = { allowed, also }, *const *l, *best = NULL;
+	size_t i, d, bestd = 3;		/* up to two edits ... */
+
+	for (i = 0; i < 2; i++)
+		for (l = lists[i]; l != NULL && *l != NULL; l++) {
+			d = distance(key, *l);
+			if (d < bestd && d * 3 <= strlen(*l)) {
+				bestd = d;	/* ... and a third of the key */
+				best = *l;
+			}
+		}
+	return best;
+}
+
 /*
  * Unknown and repeated keys of one object, reported under prefix.  No
  * object of the format has more than MAX_KEYS keys; one that has is
@@ -104,6 +148,7 @@ check_keys(struct checker *ck, const cJSON *obj, const char *prefix,
     const char *const *allowed, const char *const *also)
 {
 	const cJSON *it, *prev;
+	const char *near;
 
 	if (cJSON_GetArraySize(obj) > MAX_KEYS) {
 		bad(ck, "%s: more than %d keys", *prefix != '\0' ? prefix :
@@ -112,8 +157,14 @@ check_keys(struct checker *ck, const cJSON *obj, const char *prefix,
 	}
 	cJSON_ArrayForEach(it, obj) {
 		if (!in_list(it->string, allowed) &&
-		    (also == NULL || !in_list(it->string, also)))
-			bad(ck, "%s%s: unknown key", prefix, it->string);
+		    (also == NULL || !in_list(it->string, also))) {
+			if ((near = nearest(it->string, allowed, also)) != NULL)
+				bad(ck, "%s%s: unknown key; did you mean "
+				    "\"%s\"?", prefix, it->string, near);
+			else
+				bad(ck, "%s%s: unknown key", prefix,
+				    it->string);
+		}
 		for (prev = obj->child; prev != it; prev = prev->next)
 			if (strcmp(prev->string, it->string) == 0) {
 				bad(ck, "%s%s: key given twice", prefix,
@@ -267,17 +318,22 @@ get_url(struct checker *ck, const cJSON *obj, const char *key)
 	return url;
 }
 
+/*
+ * ip_sources: each entry is parsed by ipdetect_source_parse, which knows the
+ * kinds; a bad one is reported with its key and index.
+ */
 static void
 parse_sources(struct checker *ck, const cJSON *obj, struct config *cf)
 {
 	static const char *const fam_keys[] = { "ipv4", "ipv6", NULL };
 	const cJSON *list, *it;
+	char why[256];
 	size_t n, i;
 	int fam;
 
 	if (!cJSON_IsObject(obj)) {
 		bad(ck, "ip_sources: must be an object "
-		    "{\"ipv4\": [url, ...], \"ipv6\": [url, ...]}");
+		    "{\"ipv4\": [source, ...], \"ipv6\": [source, ...]}");
 		return;
 	}
 	check_keys(ck, obj, "ip_sources.", fam_keys, NULL);
@@ -287,24 +343,54 @@ parse_sources(struct checker *ck, const cJSON *obj, struct config *cf)
 			continue;
 		n = (size_t)cJSON_GetArraySize(list);
 		if (!cJSON_IsArray(list) || n == 0 || n > CONFIG_MAX_SOURCES) {
-			bad(ck, "ip_sources.%s: must be a list of 1 to %d URLs",
-			    fam_keys[fam], CONFIG_MAX_SOURCES);
+			bad(ck, "ip_sources.%s: must be a list of 1 to %d "
+			    "sources", fam_keys[fam], CONFIG_MAX_SOURCES);
 			continue;
 		}
-		cf->sources[fam] = xcalloc(n, sizeof(char *));
+		cf->sources[fam] = xcalloc(n, sizeof(struct source));
 		i = 0;
 		cJSON_ArrayForEach(it, list) {
-			if (cJSON_IsString(it) &&
-			    netaddr_url_allowed(it->valuestring))
-				cf->sources[fam][cf->nsources[fam]++] =
-				    xstrdup(it->valuestring);
-			else
-				bad(ck, "ip_sources.%s[%zu]: must be an https:// "
-				    "URL (http:// only to a loopback host)",
+			if (!cJSON_IsString(it))
+				bad(ck, "ip_sources.%s[%zu]: must be a string",
 				    fam_keys[fam], i);
+			else if (ipdetect_source_parse(it->valuestring, fam,
+			    &cf->sources[fam][cf->nsources[fam]], why,
+			    sizeof(why)) == ST_OK)
+				cf->nsources[fam]++;
+			else
+				bad(ck, "ip_sources.%s[%zu]: \"%s\" %s",
+				    fam_keys[fam], i, it->valuestring, why);
 			i++;
 		}
 	}
+}
+
+/*
+ * ipv6_suffix: an interface identifier, written as an IPv6 address whose
+ * upper 64 bits are zero; AAAA records only.
+ */
+static void
+parse_suffix(struct checker *ck, const cJSON *obj, const char *prefix,
+    struct record_conf *rc)
+{
+	static const unsigned char zero[8];
+	unsigned char bin[16];
+	char *s;
+
+	if ((s = get_string(ck, obj, "ipv6_suffix", prefix)) == NULL)
+		return;
+	if (rc->family != FAM_V6)
+		bad(ck, "%sipv6_suffix: only for a record of type AAAA", prefix);
+	else if (netaddr_parse(FAM_V6, s, bin) == -1 ||
+	    memcmp(bin, zero, 8) != 0 || memcmp(bin + 8, zero, 8) == 0)
+		bad(ck, "%sipv6_suffix: \"%s\" must be an interface identifier "
+		    "written as an IPv6 address with the upper 64 bits zero, "
+		    "such as \"::5054:ff:fe12:3456\"", prefix, s);
+	else {
+		rc->has_suffix = true;
+		memcpy(rc->suffix, bin + 8, 8);
+	}
+	free(s);
 }
 
 static void
@@ -330,9 +416,9 @@ parse_record(struct checker *ck, const cJSON *obj, size_t idx,
 		rc->name = normal_name(s);
 	free(s);
 	if ((s = get_string(ck, obj, "type", prefix)) != NULL) {
-		if (strcmp(s, "A") == 0)
+		if (strcasecmp(s, "A") == 0)
 			rc->family = FAM_V4;
-		else if (strcmp(s, "AAAA") == 0)
+		else if (strcasecmp(s, "AAAA") == 0)
 			rc->family = FAM_V6;
 		else
 			bad(ck, "%stype: must be \"A\" or \"AAAA\"", prefix);
@@ -362,6 +448,7 @@ parse_record(struct checker *ck, const cJSON *obj, size_t idx,
 	    strlen(rc->comment) > COMMENT_MAX)
 		bad(ck, "%scomment: longer than %d characters", prefix,
 		    COMMENT_MAX);
+	parse_suffix(ck, obj, prefix, rc);
 }
 
 static void
@@ -459,6 +546,29 @@ position(const char *text, size_t off, int *line, int *col)
 	}
 }
 
+/*
+ * Where text holds the escape \u0000, or NULL.  cJSON would end the
+ * string there, silently cutting a key short.
+ */
+static const char *
+escaped_nul(const char *text, size_t len)
+{
+	size_t i, slashes = 0;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\\') {
+			slashes++;
+			continue;
+		}
+		if (slashes % 2 == 1 && len - i >= 5 &&
+		    (text[i] == 'u' || text[i] == 'U') &&
+		    strncmp(text + i + 1, "0000", 4) == 0)
+			return text + i - 1;
+		slashes = 0;
+	}
+	return NULL;
+}
+
 enum status
 config_parse(const char *text, size_t len, const char *path,
     struct config *cf)
@@ -467,6 +577,7 @@ config_parse(const char *text, size_t len, const char *path,
 	const char *end = NULL;
 	cJSON *root;
 	const cJSON *it;
+	char why[256];
 	int line, col, fam;
 	long quorum;
 	size_t i;
@@ -477,7 +588,14 @@ config_parse(const char *text, size_t len, const char *path,
 	cf->timeout = 10;
 	cf->job_timeout = 60;
 	cf->verify_interval = 86400;
+	cf->report_interval = 86400;
 
+	if ((end = escaped_nul(text, len)) != NULL) {
+		position(text, (size_t)(end - text), &line, &col);
+		bad(&ck, "line %d, column %d: \\u0000 (a NUL character) is "
+		    "not allowed in a string", line, col);
+		return ST_CONFIG;
+	}
 	if ((root = cJSON_ParseWithLengthOpts(text, len, &end, 0)) == NULL) {
 		if (end == NULL || end < text || end > text + len)
 			end = text + len;
@@ -496,8 +614,11 @@ config_parse(const char *text, size_t len, const char *path,
 	    cJSON_GetObjectItemCaseSensitive(root, "username") == NULL)
 		bad(&ck, "username: required");
 	cf->api_key = get_string(&ck, root, "api_key", "");
-	if (cf->api_key != NULL)
+	if (cf->api_key != NULL) {
 		cf->key_source = xasprintf("api_key in %s", path);
+		if (strspn(cf->api_key, " \t\r\n") == strlen(cf->api_key))
+			bad(&ck, "api_key: holds no key, only white space");
+	}
 	cf->api_key_file = get_string(&ck, root, "api_key_file", "");
 	cf->cache_file = get_string(&ck, root, "cache_file", "");
 	cf->ca_file = get_string(&ck, root, "ca_file", "");
@@ -514,6 +635,9 @@ config_parse(const char *text, size_t len, const char *path,
 	get_long(&ck, root, "job_timeout", "", 1, 600, &cf->job_timeout);
 	get_long(&ck, root, "verify_interval", "", 0, TTL_MAX,
 	    &cf->verify_interval);
+	get_long(&ck, root, "report_interval", "", 0, TTL_MAX,
+	    &cf->report_interval);
+	cf->ping_url = get_url(&ck, root, "ping_url");
 
 	if (it != NULL)
 		parse_records(&ck, it, cf);
@@ -530,9 +654,11 @@ config_parse(const char *text, size_t len, const char *path,
 	for (fam = 0; fam < FAM_COUNT; fam++) {
 		if (cf->sources[fam] != NULL)
 			continue;
-		cf->sources[fam] = xcalloc(3, sizeof(char *));
+		cf->sources[fam] = xcalloc(3, sizeof(struct source));
 		for (i = 0; i < 3; i++)
-			cf->sources[fam][i] = xstrdup(default_sources[fam][i]);
+			if (ipdetect_source_parse(default_sources[fam][i], fam,
+			    &cf->sources[fam][i], why, sizeof(why)) != ST_OK)
+				abort();	/* the defaults are valid */
 		cf->nsources[fam] = 3;
 	}
 	for (i = 0; i < cf->nrecords; i++) {
@@ -550,170 +676,166 @@ out:
 }
 
 /*
- * Reads a whole small file into a new NUL-terminated buffer (caller frees)
- * and its mode into *mode.  Returns NULL with errno set on failure.
+ * A file that may not be trusted: what it is, then why, with the command
+ * that fixes it (which names the file).
  */
-static char *
-read_file(const char *path, size_t max, size_t *lenp, mode_t *mode)
+static void
+refuse(struct checker *ck, const char *what, const char *why)
 {
-	struct stat sb;
-	char *buf;
-	ssize_t n;
-	size_t len = 0;
-	int fd, saved;
+	log_err("%s %s", what, why);
+	ck->nerr++;
+}
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if (fstat(fd, &sb) == -1)
-		goto fail;
-	if (!S_ISREG(sb.st_mode)) {
-		errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
-		goto fail;
-	}
-	if ((size_t)sb.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	buf = xmalloc(max + 1);
-	while ((n = read(fd, buf + len, max - len)) > 0)
-		len += (size_t)n;
-	if (n == -1) {
-		saved = errno;
-		free(buf);
-		close(fd);
-		errno = saved;
-		return NULL;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	*mode = sb.st_mode;
-	return buf;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return NULL;
+/* Notes a file in --check-config, when there is something to say. */
+static void
+note(const char *path, const struct stat *sb, enum file_role role,
+    unsigned flags)
+{
+	char buf[512];
+
+	if ((flags & CONFIG_NOTES) && files_note(path, sb, role, buf,
+	    sizeof(buf)))
+		log_out("note: %s", buf);
 }
 
 /*
- * The permission rule for a file that holds the key: "other" access is
- * refused, group access is a warning.  Returns 0 when refused.
+ * A key file: the whole file, surrounding white space removed.  A key
+ * holding a NUL byte (a binary file, or a key cut short) or white space
+ * inside, or nothing but white space, is refused.
  */
-static int
-check_secret_mode(struct checker *ck, const char *path, mode_t mode)
-{
-	if (mode & (S_IROTH | S_IWOTH)) {
-		bad(ck, "%s holds the API key and is %s by others; run: "
-		    "chmod o-rwx %s", path,
-		    (mode & S_IROTH) ? "readable" : "writable", path);
-		return 0;
-	}
-	if (mode & (S_IRGRP | S_IWGRP))
-		log_warn("%s holds the API key and is %s by its group; "
-		    "consider: chmod g-rwx %s", path,
-		    (mode & S_IRGRP) ? "readable" : "writable", path);
-	return 1;
-}
-
-/* A key file: whole file, surrounding white space removed. */
 static char *
-read_key_file(struct checker *ck, const char *path, const char *what)
+read_key_file(struct checker *ck, const char *path, const char *what,
+    unsigned flags)
 {
-	char *buf, *start, *end, *key;
+	struct stat sb;
+	const char *why;
+	char *buf, *start, *end, *key = NULL, reason[512];
 	size_t len;
-	mode_t mode;
 
-	if ((buf = read_file(path, KEY_MAX_SIZE, &len, &mode)) == NULL) {
-		bad(ck, "%s: cannot read %s: %s", what, path,
-		    errno == EFBIG ? "too large for a key" : strerror(errno));
+	if ((buf = files_read(path, KEY_MAX_SIZE, &len, &sb, &why)) == NULL) {
+		bad(ck, "%s: cannot read %s: %s", what, path, why);
 		return NULL;
 	}
-	key = NULL;
 	start = buf;
-	while (*start == ' ' || *start == '\t' || *start == '\n' ||
-	    *start == '\r')
+	end = buf + len;
+	while (start < end && (*start == ' ' || *start == '\t' ||
+	    *start == '\n' || *start == '\r'))
 		start++;
-	end = start + strlen(start);
 	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
 	    end[-1] == '\n' || end[-1] == '\r'))
 		end--;
 	if (end == start)
-		bad(ck, "%s: %s is empty", what, path);
-	else if (memchr(start, '\0', (size_t)(end - start)) != NULL ||
-	    strcspn(start, "\r\n\t ") < (size_t)(end - start))
+		bad(ck, "%s: %s holds no key (it is empty or only white space)",
+		    what, path);
+	else if (memchr(start, '\0', (size_t)(end - start)) != NULL)
+		bad(ck, "%s: %s holds a NUL byte; it must hold the key alone, "
+		    "as text", what, path);
+	else if (strcspn(start, "\r\n\t ") < (size_t)(end - start))
 		bad(ck, "%s: %s must hold the key alone on one line", what,
 		    path);
-	else if (check_secret_mode(ck, path, mode))
+	else if (!files_trusted(path, &sb, FILE_KEY, geteuid(), reason,
+	    sizeof(reason)))
+		refuse(ck, what, reason);
+	else {
 		key = xstrndup(start, (size_t)(end - start));
+		note(path, &sb, FILE_KEY, flags);
+	}
 	explicit_bzero(buf, len);
 	free(buf);
 	return key;
 }
 
-/* The key from the first source present (CONTRACT.md 4). */
+/*
+ * The key from the first source present (CONTRACT.md 4): the service's
+ * own systemd credential wins, so that a unit's LoadCredential= works
+ * whatever the configuration names; then api_key, api_key_file and the
+ * environment.
+ */
 static void
-find_key(struct checker *ck, mode_t mode, struct config *cf)
+find_key(struct checker *ck, unsigned flags, struct config *cf)
 {
 	const char *dir, *env;
 	char *path;
 
-	if (cf->api_key != NULL) {
-		check_secret_mode(ck, cf->path, mode);
-		return;
-	}
-	if (cf->api_key_file != NULL) {
-		cf->api_key = read_key_file(ck, cf->api_key_file,
-		    "api_key_file");
-		cf->key_source = xasprintf("api_key_file %s", cf->api_key_file);
-		return;
-	}
 	if ((dir = getenv("CREDENTIALS_DIRECTORY")) != NULL && *dir != '\0') {
 		path = xasprintf("%s/api_key", dir);
 		if (access(path, F_OK) == 0) {
+			freezero_str(cf->api_key);
 			cf->api_key = read_key_file(ck, path,
-			    "$CREDENTIALS_DIRECTORY/api_key");
+			    "$CREDENTIALS_DIRECTORY/api_key", flags);
+			free(cf->key_source);
 			cf->key_source = xasprintf("credential %s", path);
 			free(path);
 			return;
 		}
 		free(path);
 	}
-	if ((env = getenv("DDNSUPDATE_API_KEY")) != NULL && *env != '\0') {
-		cf->api_key = xstrdup(env);
-		cf->key_source = xstrdup("environment DDNSUPDATE_API_KEY");
+	if (cf->api_key != NULL)
+		return;		/* checked with the file that holds it */
+	if (cf->api_key_file != NULL) {
+		cf->api_key = read_key_file(ck, cf->api_key_file,
+		    "api_key_file", flags);
+		cf->key_source = xasprintf("api_key_file %s", cf->api_key_file);
 		return;
 	}
-	bad(ck, "no API key: set api_key_file (or api_key, "
-	    "$CREDENTIALS_DIRECTORY/api_key, $DDNSUPDATE_API_KEY)");
+	if ((env = getenv("DDNSUPDATE_API_KEY")) != NULL) {
+		if (*env == '\0' || strspn(env, " \t\r\n") == strlen(env)) {
+			bad(ck, "$DDNSUPDATE_API_KEY holds no key");
+			return;
+		}
+		cf->api_key = xstrdup(env);
+		cf->key_source = xstrdup("environment DDNSUPDATE_API_KEY");
+		/* wipe the environment's copy: /proc/PID/environ shows it */
+		explicit_bzero((char *)env, strlen(env));
+		return;
+	}
+	if (!(flags & CONFIG_NO_KEY))
+		bad(ck, "no API key: set api_key_file (or api_key, "
+		    "$CREDENTIALS_DIRECTORY/api_key, $DDNSUPDATE_API_KEY)");
 }
 
 enum status
-config_load(const char *path, struct config *cf)
+config_load(const char *path, unsigned flags, struct config *cf)
 {
 	struct checker ck = { path, 0 };
-	char *text;
-	size_t len;
-	mode_t mode;
+	struct stat sb;
+	enum file_role role;
 	enum status st;
+	const char *why;
+	char *text, reason[512];
+	size_t len;
 	int fd;
 
 	memset(cf, 0, sizeof(*cf));
-	if ((text = read_file(path, CONFIG_MAX_SIZE, &len, &mode)) == NULL) {
-		log_err("cannot read configuration %s: %s", path,
-		    errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+	if ((text = files_read(path, CONFIG_MAX_SIZE, &len, &sb, &why)) ==
+	    NULL) {
+		log_err("cannot read configuration %s: %s%s", path,
+		    strcmp(why, "too large") == 0 ? "larger than 1 MiB" : why,
+		    errno == ENOENT ? "; see " CONFIG_EXAMPLE : "");
 		return ST_CONFIG;
 	}
 	if ((st = config_parse(text, len, path, cf)) != ST_OK)
 		goto out;
-	find_key(&ck, mode, cf);
+	role = cf->api_key != NULL ? FILE_CONFIG_KEY : FILE_CONFIG;
+	if (!files_trusted(path, &sb, role, geteuid(), reason,
+	    sizeof(reason)))
+		refuse(&ck, "the configuration", reason);
+	else if (cf->api_key != NULL)
+		note(path, &sb, role, flags);
+	if (!(flags & CONFIG_NO_KEY) || cf->api_key != NULL)
+		find_key(&ck, flags, cf);
 	if (cf->ca_file != NULL) {
-		if ((fd = open(cf->ca_file, O_RDONLY | O_CLOEXEC)) == -1)
+		if ((fd = files_open(cf->ca_file, &sb, &why)) == -1)
 			bad(&ck, "ca_file: cannot read %s: %s", cf->ca_file,
-			    strerror(errno));
-		else
+			    why);
+		else {
 			close(fd);
+			if (!files_trusted(cf->ca_file, &sb, FILE_CA,
+			    geteuid(), reason, sizeof(reason)))
+				refuse(&ck, "ca_file", reason);
+		}
 	}
+	log_secret(cf->api_key);
 	st = ck.nerr == 0 ? ST_OK : ST_CONFIG;
 out:
 	explicit_bzero(text, len);
@@ -753,7 +875,7 @@ config_dump(const struct config *cf)
 		for (j = 0; j < cf->nsources[fam]; j++)
 			log_info("  ip_sources.%s[%zu] %s",
 			    fam == FAM_V4 ? "ipv4" : "ipv6", j,
-			    cf->sources[fam][j]);
+			    cf->sources[fam][j].text);
 	for (i = 0; i < cf->nrecords; i++) {
 		rc = &cf->records[i];
 		if (rc->ttl < 0)
@@ -792,7 +914,7 @@ config_free(struct config *cf)
 	free(cf->records);
 	for (fam = 0; fam < FAM_COUNT; fam++) {
 		for (i = 0; i < cf->nsources[fam]; i++)
-			free(cf->sources[fam][i]);
+			ipdetect_source_free(&cf->sources[fam][i]);
 		free(cf->sources[fam]);
 	}
 	free(cf->path);
@@ -802,6 +924,7 @@ config_free(struct config *cf)
 	free(cf->api_key_file);
 	free(cf->identity_url);
 	free(cf->dns_url);
+	free(cf->ping_url);
 	free(cf->ca_file);
 	free(cf->cache_file);
 	free(cf->account_id);

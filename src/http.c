@@ -368,10 +368,7 @@ http_request_many(const struct http_request *reqs,
 
 	xs = xcalloc(n, sizeof(*xs));
 	rcs = xcalloc(n, sizeof(*rcs));
-	if ((multi = curl_multi_init()) == NULL) {
-		fputs("ddnsupdate: out of memory\n", stderr);
-		exit(ST_TEMPFAIL);
-	}
+	multi = xnonnull(curl_multi_init());
 	for (i = 0; i < n; i++) {
 		/* the run's handle takes the first, so that its connection
 		 * stays in the cache for later requests */

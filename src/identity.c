@@ -119,6 +119,11 @@ identity_free(struct identity *id)
 	memset(id, 0, sizeof(*id));
 }
 
+/*
+ * The one place that knows where a token may go: to dns_url when the
+ * configuration sets it, else only to the endpoint that came with the
+ * token (they are stored, saved and replaced together, in store()).
+ */
 const char *
 identity_dns_url(const struct config *cf, const struct state *st)
 {
@@ -154,10 +159,7 @@ auth_body(const struct config *cf)
 	if (creds != NULL && creds->valuestring != NULL)
 		explicit_bzero(creds->valuestring, strlen(creds->valuestring));
 	cJSON_Delete(root);
-	if (text == NULL) {
-		fputs("ddnsupdate: out of memory\n", stderr);
-		exit(ST_TEMPFAIL);
-	}
+	xnonnull(text);
 	copy = xstrdup(text);
 	explicit_bzero(text, strlen(text));
 	cJSON_free(text);
@@ -178,6 +180,7 @@ store(const struct config *cf, struct state *st, struct identity *id)
 	st->tenant = id->tenant;
 	st->dns_url = id->dns_url;
 	memset(id, 0, sizeof(*id));
+	log_secret(st->token);
 	if (st->dns_url == NULL && cf->dns_url == NULL) {
 		st->dns_url = xasprintf("%s%s", IDENTITY_DNS_FALLBACK,
 		    st->tenant);

@@ -1,75 +1,106 @@
 /*
  * ipdetect.c
- * The host's public address: echo sources, strict parsing, the global check.
+ * The host's address: the sources in order, the quorum, the global check.
  * SPDX-License-Identifier: ISC
  *
- * An echo service answers a GET with the caller's address as plain text.
- * The answer is trusted only when it is exactly one address of the family
- * asked for (CONTRACT.md 6): an HTML error page, two addresses or an
- * address of the other family reject the source, and the next one is
- * tried.  The request goes over the family asked for (CURLOPT_IPRESOLVE),
- * so that the service sees the address being published.  An address that
- * the IANA special-purpose registries do not mark globally reachable is
- * refused unless allow_nonglobal: publishing 192.168.1.10 to the world is
- * never what the user meant.  The tables below follow
- * https://www.iana.org/assignments/iana-ipv4-special-registry and
- * https://www.iana.org/assignments/iana-ipv6-special-registry.
+ * The policy of CONTRACT.md 6, whatever the kind of source: the entries of
+ * ip_sources are asked in the order written, kinds mixed (echo.c: an HTTPS
+ * echo service; iface.c: the host's own addresses; natpmp.c: the router's
+ * external address), until ip_quorum of them give the same address,
+ * compared as addresses.  With a quorum k > 1 the first k are asked
+ * together, then one more at a time.  Every answer passes the global check
+ * (netaddr.c, after the IANA registries) unless allow_nonglobal:
+ * publishing 192.168.1.10 to the world is never what the user meant, and
+ * a router behind carrier-grade NAT that answers 100.64.0.1 sends the run
+ * on to the next source.  The interface source applies the same check
+ * before it chooses, so that a ULA never hides a global address.  A
+ * source is asked once per run, never retried.
  */
 
-#include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "http.h"
+#include "echo.h"
+#include "iface.h"
 #include "ipdetect.h"
 #include "log.h"
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+#include "natpmp.h"
 
 enum status
-ipdetect_parse(const char *body, size_t len, enum family fam, char *out,
-    const char **why)
+ipdetect_source_parse(const char *text, enum family fam, struct source *src,
+    char *why, size_t whylen)
 {
-	unsigned char bin[16];
-	char text[INET6_ADDRSTRLEN + 1];
-	size_t start = 0, end = len, n;
-	int af = fam == FAM_V4 ? AF_INET : AF_INET6;
-	int other = fam == FAM_V4 ? AF_INET6 : AF_INET;
+	unsigned char bin[4];
+	const char *arg, *p;
+	size_t len;
 
-	out[0] = '\0';
-	if (len > IPDETECT_MAX_BODY) {
-		*why = "answer longer than 1 KiB";
-		return ST_TEMPFAIL;
+	memset(src, 0, sizeof(*src));
+	if (strncasecmp(text, "https://", 8) == 0 ||
+	    strncasecmp(text, "http://", 7) == 0) {
+		if (!netaddr_url_allowed(text)) {
+			snprintf(why, whylen, "must be an https:// URL "
+			    "(http:// only to a loopback host)");
+			return ST_CONFIG;
+		}
+		src->kind = SOURCE_ECHO;
+		src->arg = xstrdup(text);
+	} else if (strncmp(text, "iface:", 6) == 0) {
+		arg = text + 6;
+		len = strlen(arg);
+		if (len == 0) {
+			snprintf(why, whylen, "names no interface (iface:NAME, "
+			    "or iface:* for every one)");
+			return ST_CONFIG;
+		}
+		if (len >= IF_NAMESIZE) {
+			snprintf(why, whylen, "names an interface longer than "
+			    "%d characters", IF_NAMESIZE - 1);
+			return ST_CONFIG;
+		}
+		for (p = arg; *p != '\0'; p++)
+			if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
+				break;
+		if (*p != '\0' || strcmp(arg, ".") == 0 ||
+		    strcmp(arg, "..") == 0 ||
+		    (strchr(arg, '*') != NULL && strcmp(arg, "*") != 0)) {
+			snprintf(why, whylen, "is not a valid interface name");
+			return ST_CONFIG;
+		}
+		src->kind = SOURCE_IFACE;
+		src->arg = xstrdup(arg);
+	} else if (strncmp(text, "natpmp:", 7) == 0) {
+		arg = text + 7;
+		if (fam != FAM_V4) {
+			snprintf(why, whylen, "is IPv4 only");
+			return ST_CONFIG;
+		}
+		if (*arg != '\0' && netaddr_parse(FAM_V4, arg, bin) == -1) {
+			snprintf(why, whylen, "names no IPv4 address (natpmp: "
+			    "for the default gateway, or natpmp:ADDR)");
+			return ST_CONFIG;
+		}
+		src->kind = SOURCE_NATPMP;
+		src->arg = *arg != '\0' ? xstrdup(arg) : NULL;
+	} else {
+		snprintf(why, whylen, "is not a source (https://URL, "
+		    "iface:NAME, iface:*, natpmp: or natpmp:ADDR)");
+		return ST_CONFIG;
 	}
-	while (start < end && is_space(body[start]))
-		start++;
-	while (end > start && is_space(body[end - 1]))
-		end--;
-	if ((n = end - start) == 0) {
-		*why = "empty answer";
-		return ST_TEMPFAIL;
-	}
-	if (n >= sizeof(text) || memchr(body + start, '\0', n) != NULL) {
-		*why = "answer is not one address";
-		return ST_TEMPFAIL;
-	}
-	memcpy(text, body + start, n);
-	text[n] = '\0';
-	if (inet_pton(af, text, bin) != 1) {
-		*why = inet_pton(other, text, bin) == 1 ?
-		    "answer is an address of the other family" :
-		    "answer is not one address";
-		return ST_TEMPFAIL;
-	}
-	if (inet_ntop(af, bin, out, INET6_ADDRSTRLEN) == NULL) {
-		*why = "answer is not one address";
-		return ST_TEMPFAIL;
-	}
+	src->text = xstrdup(text);
 	return ST_OK;
+}
+
+void
+ipdetect_source_free(struct source *src)
+{
+	if (src == NULL)
+		return;
+	free(src->text);
+	free(src->arg);
+	src->text = src->arg = NULL;
 }
 
 enum status
@@ -78,12 +109,12 @@ ipdetect_check(const char *text, enum family fam, bool allow_nonglobal,
 {
 	unsigned char bin[16];
 
-	if (ipdetect_parse(text, strlen(text), fam, out, why) != ST_OK) {
+	if (netaddr_parse(fam, text, bin) == -1) {
 		*why = fam == FAM_V4 ? "not an IPv4 address" :
 		    "not an IPv6 address";
 		return ST_USAGE;
 	}
-	inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out, bin);
+	netaddr_format(fam, bin, out);
 	if (!allow_nonglobal && !netaddr_is_global(fam, bin)) {
 		*why = "not globally reachable (set allow_nonglobal to "
 		    "publish it)";
@@ -92,49 +123,67 @@ ipdetect_check(const char *text, enum family fam, bool allow_nonglobal,
 	return ST_OK;
 }
 
+/*
+ * Asks the n sources from first on together: the local ones (interface,
+ * router) in turn, then the echo services at once; ans[i] is what source
+ * first + i said, after the global check.
+ */
 static void
-make_request(struct http_request *req, enum family fam, const char *url)
+ask(const struct config *cf, enum family fam, size_t first, size_t n,
+    struct ipdetect_answer *ans)
 {
-	memset(req, 0, sizeof(*req));
-	req->method = "GET";
-	req->url = url;
-	req->family = fam == FAM_V4 ? 4 : 6;
-	req->max_body = IPDETECT_MAX_BODY;
-	req->plain = true;
-	req->direct = true;
-	req->public_src = fam == FAM_V6;
-}
-
-/* Judges one source's answer; ST_OK with a global address in out. */
-static enum status
-judge(const struct config *cf, enum family fam, enum status st,
-    const struct http_response *resp, char *out, char *why, size_t whylen)
-{
+	const char *urls[CONFIG_MAX_SOURCES] = { NULL };
+	struct echo_result er[CONFIG_MAX_SOURCES];
+	const struct source *src;
+	struct ipdetect_answer *a;
 	unsigned char bin[16];
-	const char *reason;
+	size_t idx[CONFIG_MAX_SOURCES], nurl = 0, i;
 
-	if (st != ST_OK) {
-		snprintf(why, whylen, "%s", resp->error);
-		return st;
+	for (i = 0; i < n; i++) {
+		src = &cf->sources[fam][first + i];
+		a = &ans[i];
+		memset(a, 0, sizeof(*a));
+		switch (src->kind) {
+		case SOURCE_ECHO:
+			urls[nurl] = src->arg;
+			idx[nurl++] = i;
+			break;
+		case SOURCE_IFACE:
+			a->st = iface_ask(src->arg, fam, cf->allow_nonglobal,
+			    a->addr, a->why, sizeof(a->why));
+			break;
+		case SOURCE_NATPMP:
+			a->st = natpmp_ask(src->arg, cf->timeout, a->addr,
+			    a->why, sizeof(a->why));
+			break;
+		}
 	}
-	if (resp->status != 200) {
-		snprintf(why, whylen, "HTTP %ld", resp->status);
-		return ST_TEMPFAIL;
+	echo_ask_many(urls, nurl, fam, er);
+	for (i = 0; i < nurl; i++) {
+		a = &ans[idx[i]];
+		a->st = er[i].st;
+		snprintf(a->addr, sizeof(a->addr), "%s", er[i].addr);
+		snprintf(a->why, sizeof(a->why), "%s", er[i].why);
 	}
-	if (ipdetect_parse(resp->body, resp->len, fam, out, &reason) != ST_OK) {
-		snprintf(why, whylen, "%s", reason);
-		return ST_TEMPFAIL;
+	for (i = 0; i < n; i++) {
+		a = &ans[i];
+		if (a->st != ST_OK)
+			continue;
+		if (netaddr_parse(fam, a->addr, bin) == -1) {
+			a->st = ST_TEMPFAIL;	/* cannot happen */
+			snprintf(a->why, sizeof(a->why), "no address");
+		} else if (!cf->allow_nonglobal &&
+		    !netaddr_is_global(fam, bin)) {
+			a->st = ST_TEMPFAIL;
+			snprintf(a->why, sizeof(a->why), "%s is not globally "
+			    "reachable (set allow_nonglobal to accept it)",
+			    a->addr);
+			a->addr[0] = '\0';
+		}
 	}
-	inet_pton(fam == FAM_V4 ? AF_INET : AF_INET6, out, bin);
-	if (!cf->allow_nonglobal && !netaddr_is_global(fam, bin)) {
-		snprintf(why, whylen, "%s is not globally reachable (set "
-		    "allow_nonglobal to accept it)", out);
-		return ST_TEMPFAIL;
-	}
-	return ST_OK;
 }
 
-/* The answers gathered so far, and whether a quorum agrees. */
+/* The answers counted so far, and whether a quorum agrees. */
 struct tally {
 	char	 addr[CONFIG_MAX_SOURCES][INET6_ADDRSTRLEN];
 	size_t	 n;
@@ -142,20 +191,23 @@ struct tally {
 	char	 last[400];	/* the last failure, for the message */
 };
 
-/* Counts one source's outcome; 1 when quorum sources now agree. */
+/* Counts one source's answer; 1 when quorum sources now agree. */
 static int
 count(const struct config *cf, enum family fam, struct tally *t,
-    const char *url, enum status st, const char *why)
+    const struct source *src, const struct ipdetect_answer *a)
 {
-	const char *fname = fam == FAM_V4 ? "IPv4" : "IPv6";
 	size_t j, votes = 0;
 
-	if (st != ST_OK) {
-		log_info("%s source %s rejected: %s", fname, url, why);
-		snprintf(t->last, sizeof(t->last), "%s: %s", url, why);
+	if (a->st != ST_OK) {
+		log_info("%s source %s refused: %s", family_name(fam),
+		    src->text, a->why);
+		snprintf(t->last, sizeof(t->last), "%s: %s", src->text,
+		    a->why);
 		return 0;
 	}
-	log_info("%s source %s answered %s", fname, url, t->addr[t->n]);
+	log_info("%s source %s answered %s", family_name(fam), src->text,
+	    a->addr);
+	snprintf(t->addr[t->n], sizeof(t->addr[t->n]), "%s", a->addr);
 	for (j = 0; j <= t->n; j++)
 		if (netaddr_equal(fam, t->addr[j], t->addr[t->n]))
 			votes++;
@@ -165,53 +217,66 @@ count(const struct config *cf, enum family fam, struct tally *t,
 	return votes >= (size_t)cf->ip_quorum;
 }
 
+/* The outcome once the answers are counted: out, or the logged failure. */
+static enum status
+conclude(const struct config *cf, enum family fam, const struct tally *t,
+    int agreed, char *out)
+{
+	out[0] = '\0';
+	if (agreed) {
+		snprintf(out, INET6_ADDRSTRLEN, "%s", t->addr[t->n - 1]);
+		return ST_OK;
+	}
+	if (t->n == 0)
+		log_err("no %s address could be detected: every source failed "
+		    "(last %s)", family_name(fam), t->last);
+	else
+		log_err("the %s sources disagree: no address was given by %d "
+		    "of them (at most %zu agreed); nothing is published",
+		    family_name(fam), cf->ip_quorum, t->best);
+	return ST_TEMPFAIL;
+}
+
 enum status
 ipdetect_run(const struct config *cf, enum family fam, char *out)
 {
-	struct http_request reqs[5];
-	struct http_response resps[5];
-	enum status sts[5];
+	struct ipdetect_answer ans[CONFIG_MAX_SOURCES];
+	const struct source *srcs = cf->sources[fam];
 	struct tally t;
-	char why[320];
 	size_t i, first = 0;
 	int agreed = 0;
 
 	memset(&t, 0, sizeof(t));
-	memset(reqs, 0, sizeof(reqs));
-	/* a quorum: the first k sources at once, then one at a time */
 	if (cf->ip_quorum > 1) {
 		first = (size_t)cf->ip_quorum < cf->nsources[fam] ?
 		    (size_t)cf->ip_quorum : cf->nsources[fam];
-		for (i = 0; i < first; i++)
-			make_request(&reqs[i], fam, cf->sources[fam][i]);
-		http_request_many(reqs, resps, sts, first);
-		for (i = 0; i < first; i++) {
-			sts[i] = judge(cf, fam, sts[i], &resps[i],
-			    t.addr[t.n], why, sizeof(why));
-			if (!agreed)
-				agreed = count(cf, fam, &t, reqs[i].url,
-				    sts[i], why);
-			http_response_free(&resps[i]);
-		}
+		ask(cf, fam, 0, first, ans);
+		for (i = 0; i < first && !agreed; i++)
+			agreed = count(cf, fam, &t, &srcs[i], &ans[i]);
 	}
 	for (i = first; !agreed && i < cf->nsources[fam]; i++) {
-		make_request(&reqs[0], fam, cf->sources[fam][i]);
-		sts[0] = http_request(&reqs[0], &resps[0]);
-		sts[0] = judge(cf, fam, sts[0], &resps[0], t.addr[t.n], why,
-		    sizeof(why));
-		http_response_free(&resps[0]);
-		agreed = count(cf, fam, &t, reqs[0].url, sts[0], why);
+		ask(cf, fam, i, 1, &ans[0]);
+		agreed = count(cf, fam, &t, &srcs[i], &ans[0]);
 	}
-	if (agreed) {
-		snprintf(out, INET6_ADDRSTRLEN, "%s", t.addr[t.n - 1]);
-		return ST_OK;
-	}
-	if (t.n == 0)
-		log_err("no %s address could be detected: every source failed "
-		    "(last %s)", fam == FAM_V4 ? "IPv4" : "IPv6", t.last);
-	else
-		log_err("the %s sources disagree: no address was given by %d "
-		    "of them (at most %zu agreed); nothing is published",
-		    fam == FAM_V4 ? "IPv4" : "IPv6", cf->ip_quorum, t.best);
-	return ST_TEMPFAIL;
+	return conclude(cf, fam, &t, agreed, out);
+}
+
+enum status
+ipdetect_survey(const struct config *cf, enum family fam,
+    struct ipdetect_answer *ans, char *out)
+{
+	struct tally t;
+	size_t i;
+	int agreed = 0;
+
+	memset(&t, 0, sizeof(t));
+	ask(cf, fam, 0, cf->nsources[fam], ans);
+	/* in order, as ipdetect_run counts them: the same outcome */
+	for (i = 0; i < cf->nsources[fam] && !agreed; i++)
+		agreed = count(cf, fam, &t, &cf->sources[fam][i], &ans[i]);
+	for (; i < cf->nsources[fam]; i++)
+		log_info("%s source %s: %s", family_name(fam),
+		    cf->sources[fam][i].text, ans[i].st == ST_OK ?
+		    ans[i].addr : ans[i].why);
+	return conclude(cf, fam, &t, agreed, out);
 }

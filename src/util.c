@@ -49,6 +49,14 @@ oom(void)
 }
 
 void *
+xnonnull(void *p)
+{
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
 xmalloc(size_t n)
 {
 	void *p;

@@ -58,7 +58,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 #ifndef FUZZ_EXACT_LEN
 /* A heap copy of n bytes of data and a NUL; release with fuzz_free. */
-static char *
+static char * __attribute__((unused))
 fuzz_text(const void *data, size_t n)
 {
 	char *p;
@@ -70,7 +70,7 @@ fuzz_text(const void *data, size_t n)
 	return p;
 }
 
-static void
+static void __attribute__((unused))
 fuzz_free(char *p, size_t n)
 {
 	(void)n;
@@ -82,7 +82,7 @@ fuzz_free(char *p, size_t n)
  * so that reading one byte past n faults even in code that was built
  * without the sanitizers (libcjson); caller releases it with fuzz_free.
  */
-static size_t
+static size_t __attribute__((unused))
 fuzz_span(size_t n)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -90,7 +90,7 @@ fuzz_span(size_t n)
 	return n == 0 ? page : (n + page - 1) / page * page;
 }
 
-static char *
+static char * __attribute__((unused))
 fuzz_text(const void *data, size_t n)
 {
 	size_t span = fuzz_span(n), page = (size_t)sysconf(_SC_PAGESIZE);
@@ -105,7 +105,7 @@ fuzz_text(const void *data, size_t n)
 	return base + span - n;
 }
 
-static void
+static void __attribute__((unused))
 fuzz_free(char *p, size_t n)
 {
 	size_t span = fuzz_span(n);

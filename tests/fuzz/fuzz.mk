@@ -13,7 +13,8 @@
 # so that every run replays them first.  Uses MODULES, WARN,
 # DEPS_CFLAGS and DEPS_LIBS from the top-level Makefile.
 
-FUZZ_TARGETS = fuzz_config fuzz_state fuzz_echo fuzz_identity fuzz_job
+FUZZ_TARGETS = fuzz_config fuzz_state fuzz_echo fuzz_identity fuzz_job \
+	       fuzz_iface fuzz_natpmp
 FUZZ_CC	?= clang
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	     -g -O1
@@ -55,7 +56,7 @@ fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p build/fuzz/corpus/$$t || exit 1; \
 	    cp tests/fuzz/corpus/$$t/* build/fuzz/corpus/$$t/ || exit 1; \
-	    case $$t in fuzz_echo) dict= ;; \
+	    case $$t in fuzz_echo|fuzz_iface|fuzz_natpmp) dict= ;; \
 	    *) dict=-dict=tests/fuzz/json.dict ;; esac; \
 	    echo "$$t: $(FUZZ_SECONDS) s"; \
 	    UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "echo.h"
 #include "fuzz.h"
 #include "ipdetect.h"
 
@@ -24,17 +24,17 @@ parse_as(const char *body, size_t len, enum family fam)
 	int af = fam == FAM_V4 ? AF_INET : AF_INET6, g;
 
 	memset(out, 'x', sizeof(out));
-	if (ipdetect_parse(body, len, fam, out, &why) != ST_OK) {
+	if (echo_parse(body, len, fam, out, &why) != ST_OK) {
 		FUZZ_CHECK(why != NULL && out[0] == '\0');
 		return;
 	}
-	FUZZ_CHECK(len <= IPDETECT_MAX_BODY);
+	FUZZ_CHECK(len <= ECHO_MAX_BODY);
 	FUZZ_CHECK(memchr(out, '\0', sizeof(out)) != NULL);
 	FUZZ_CHECK(inet_pton(af, out, bin) == 1);
 	g = netaddr_is_global(fam, bin);
 	FUZZ_CHECK(g == 0 || g == 1);
 	/* The canonical form is accepted as it is. */
-	FUZZ_CHECK(ipdetect_parse(out, strlen(out), fam, again, &why) ==
+	FUZZ_CHECK(echo_parse(out, strlen(out), fam, again, &why) ==
 	    ST_OK && strcmp(out, again) == 0);
 }
 

@@ -123,7 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(wait == 0 || wait == 1);
 	if (wait)
 		FUZZ_CHECK(until >= FUZZ_NOW + 1 &&
-		    until <= FUZZ_NOW + API_RETRY_MAX);
+		    until <= FUZZ_NOW + RATE_LIMIT_MAX_WAIT);
 	else
 		FUZZ_CHECK(resp.status == 413);
 

@@ -491,6 +491,17 @@ class Simulator:
                 rec.pop("comment", None)
             rec["updated"] = time.time()
 
+    def delete_record(self, zone_id, record_id):
+        """Deletes a record behind the client's back (made again later
+        with add_record, it has a new id)."""
+        with self._lock:
+            del self._zones[str(zone_id)].records[record_id]
+
+    def delete_zone(self, zone_id):
+        """Deletes a zone and its records behind the client's back."""
+        with self._lock:
+            del self._zones[str(zone_id)]
+
     def set_echo(self, name, body="81.2.69.160\n", status=200, delay=0.0,
                  headers=None, trickle=None, close=False):
         data = body.encode() if isinstance(body, str) else bytes(body)

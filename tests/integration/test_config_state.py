@@ -36,13 +36,14 @@ class BadConfig(Case):
                        self.keyfile)
         self.assertEqual(self.sim.requests(), [])
 
-    def test_group_readable_key_file_is_a_warning(self):
+    def test_group_readable_key_file_is_fine_and_noted_by_check_config(self):
+        # CONTRACT.md 4 (v2): root:ddnsupdate 0640 is the usual way
         os.chmod(self.keyfile, 0o640)
         res = self.run_ddns()
-        self.assertRun(res, 0, out=LINE, err_re=r"^ddnsupdate: warning: .*"
-                       r"readable by its group")
+        self.assertRun(res, 0, out=LINE, err="")
         res = self.run_ddns("--check-config")
-        self.assertRun(res, 0, err_re="readable by its group")
+        self.assertRun(res, 0, err="", out_re=r"^note: .*api_key.* "
+                       r"readable by its group")
 
     def test_world_readable_config_without_key_is_fine(self):
         conf = self.config(mode=0o644)

@@ -8,7 +8,7 @@ import os
 import re
 import time
 
-from harness import Case, KEY, NEW, OLD, mode_of
+from harness import RECOVERED, Case, KEY, NEW, OLD, mode_of
 
 LINE = f"home.example.com A {OLD} -> {NEW}\n"
 
@@ -156,7 +156,9 @@ class DryRun(Case):
     def test_dry_run_on_the_fast_path_still_reads_and_authenticates(self):
         self.first_run()
         res = self.run_ddns("-n")
-        self.assertRun(res, 0, out="", err="")
+        # CONTRACT.md 1 (v2): with nothing to change, one line says so
+        self.assertRun(res, 0, out="nothing to change: every record holds "
+                       "its address (dry run)\n", err="")
         self.assertEqual(len(self.sim.requests("POST", "/tokens")), 1)
         self.assertEqual(len(self.sim.requests("GET", "/records/")), 1)
         self.assertEqual(self.sim.requests("PUT"), [])
@@ -291,8 +293,10 @@ class Jobs(Case):
         self.assertEqual(self.live()["data"], OLD)
         st = self.state()
         self.assertNotEqual(st["records"][0].get("data"), NEW)
+        # CONTRACT.md 3: the failure that ended is said once, like a change
         res = self.run_ddns()
-        self.assertRun(res, 0, out=LINE, err="")
+        self.assertRun(res, 0, err="", out_re=RECOVERED)
+        self.assertEqual(res.out.splitlines()[0] + "\n", LINE)
         self.assertEqual(len(self.sim.requests("PUT")), 1)
 
     def test_job_still_running_at_job_timeout_is_75(self):

@@ -42,6 +42,14 @@ class Install(unittest.TestCase):
                 "usr/lib/systemd/system/ddnsupdate.service",
                 "usr/lib/systemd/system/ddnsupdate.timer"] + [
             "usr/share/doc/ddnsupdate/examples/" + f for f in examples]
+        # the network hooks (hooks/hooks.mk; tests/hooks runs them)
+        want += ["usr/libexec/ddnsupdate/trigger",
+                 "etc/NetworkManager/dispatcher.d/ddnsupdate",
+                 "etc/networkd-dispatcher/routable.d/ddnsupdate",
+                 "etc/network/if-up.d/ddnsupdate",
+                 "etc/dhcp/dhclient-exit-hooks.d/ddnsupdate",
+                 "usr/lib/dhcpcd/dhcpcd-hooks/ddnsupdate",
+                 "etc/ppp/ip-up.d/ddnsupdate"]
         self.assertEqual(files, sorted(want))
         for path, mode in (("usr/bin/ddnsupdate", 0o755),
                            ("usr/share/man/man1/ddnsupdate.1", 0o644),
@@ -96,8 +104,19 @@ class Install(unittest.TestCase):
 
     def test_synopsis_equals_usage(self):
         p = subprocess.run([BIN, "-h"], capture_output=True, text=True)
-        usage = [l.split(None, 1)[1] if l.startswith("usage:") else
-                 l.strip() for l in p.stdout.splitlines()[:3]]
+        # the synopsis: the lines up to the first option, each form
+        # starting with "ddnsupdate" (a long one wraps onto the next line)
+        lines = [l.split(None, 1)[1] if l.startswith("usage:") else
+                 l.strip() for l in p.stdout.split("\n  -", 1)[0].splitlines()]
+        usage = []
+        for l in lines:
+            if l.startswith("ddnsupdate") or not usage:
+                usage.append(l)
+            else:
+                usage[-1] += " " + l
+        self.assertGreaterEqual(len(usage), 4, p.stdout)
+        for l in p.stdout.splitlines():
+            self.assertLessEqual(len(l), 80, f"--help wider than 80: {l!r}")
         man = subprocess.run(["mandoc", "-Tascii", "-Ofragment",
                               os.path.join(ROOT, "man", "ddnsupdate.1")],
                              capture_output=True, text=True)
@@ -117,7 +136,8 @@ class Examples(Case):
         doc["api_key_file"] = self.keyfile      # the example's is in /etc
         path = self.write(os.path.join(self.dir, "example.json"),
                           json.dumps(doc), 0o644)
-        res = self.run_ddns("--check-config", conf=path)
+        res = self.run_ddns("--check-config", conf=path,
+                            env={"STATE_DIRECTORY": self.dir})
         self.assertRun(res, 0, err="", out=f"{path}: valid, 2 records\n")
         self.assertEqual(self.sim.requests(), [])
 
@@ -126,7 +146,8 @@ class Examples(Case):
         shutil.copy(os.path.join(EXAMPLES, "original-config.json"), path)
         os.chmod(path, 0o600)
         self.inputs.add(path)
-        res = self.run_ddns("--check-config", conf=path)
+        res = self.run_ddns("--check-config", conf=path,
+                            env={"STATE_DIRECTORY": self.dir})
         self.assertRun(res, 0, err="", out=f"{path}: valid, 1 record\n")
 
     def test_systemd_units(self):

@@ -15,6 +15,9 @@
 
 #include "cache.h"
 
+/* "now" for every load: after every time in the states below. */
+#define NOW	((time_t)1795700000)
+
 /* The state file as cache.c describes it, every member present. */
 static const char full_state[] =
     "{\"version\": 1, \"ip\": \"81.2.69.160\",\n"
@@ -166,6 +169,7 @@ fill_state(struct state *st)
 	rs->record_id = xstrdup("A-23763619");
 	rs->data = xstrdup("81.2.69.160");
 	rs->ttl = 300;
+	rs->changed = 1795600000;
 	rs->verified = 1795639455;
 	rs = &st->recs[1];
 	rs->name = xstrdup("home.example.com");
@@ -176,10 +180,20 @@ fill_state(struct state *st)
 	rs->data = xstrdup("2a00:1450::1");
 	rs->ttl = 3600;
 	rs->verified = 1795639000;
+	rs->failure.since = 1795630000;
+	rs->failure.runs = 12;
 	rs = &st->recs[2];		/* the original form: ids only */
 	rs->family = FAM_V4;
 	rs->domain_id = xstrdup("123456789");
 	rs->record_id = xstrdup("A-123456789");
+	st->detect[FAM_V6].since = 1795620000;
+	st->detect[FAM_V6].runs = 3;
+	st->reported = xcalloc(2, sizeof(*st->reported));
+	st->nreported = 2;
+	st->reported[0].line = xstrdup("no IPv6 address could be detected");
+	st->reported[0].when = 1795620000;
+	st->reported[1].line = xstrdup("warning: a \"quoted\" line");
+	st->reported[1].when = 1795620001;
 }
 
 static void
@@ -196,6 +210,20 @@ check_same_state(const struct state *a, const struct state *b,
 	CHECK_STR(b->ip, a->ip, "%s: ip", row);
 	CHECK_INT(b->backoff_until, a->backoff_until, "%s: backoff_until",
 	    row);
+	CHECK_INT(b->detect[FAM_V4].since, a->detect[FAM_V4].since,
+	    "%s: detect v4", row);
+	CHECK_INT(b->detect[FAM_V6].since, a->detect[FAM_V6].since,
+	    "%s: detect v6", row);
+	CHECK_INT(b->detect[FAM_V6].runs, a->detect[FAM_V6].runs,
+	    "%s: detect v6 runs", row);
+	REQUIRE(b->nreported == a->nreported, "%s: nreported %zu, want %zu",
+	    row, b->nreported, a->nreported);
+	for (i = 0; i < a->nreported; i++) {
+		CHECK_STR(b->reported[i].line, a->reported[i].line,
+		    "%s: reported[%zu]", row, i);
+		CHECK_INT(b->reported[i].when, a->reported[i].when,
+		    "%s: reported[%zu]", row, i);
+	}
 	REQUIRE(b->nrecs == a->nrecs, "%s: nrecs %zu, want %zu", row,
 	    b->nrecs, a->nrecs);
 	for (i = 0; i < a->nrecs; i++) {
@@ -214,6 +242,12 @@ check_same_state(const struct state *a, const struct state *b,
 		CHECK_INT(b->recs[i].ttl, a->recs[i].ttl, "%s: recs[%zu]",
 		    row, i);
 		CHECK_INT(b->recs[i].verified, a->recs[i].verified,
+		    "%s: recs[%zu]", row, i);
+		CHECK_INT(b->recs[i].changed, a->recs[i].changed,
+		    "%s: recs[%zu]", row, i);
+		CHECK_INT(b->recs[i].failure.since, a->recs[i].failure.since,
+		    "%s: recs[%zu]", row, i);
+		CHECK_INT(b->recs[i].failure.runs, a->recs[i].failure.runs,
 		    "%s: recs[%zu]", row, i);
 	}
 }
@@ -268,7 +302,7 @@ test_save_load_round_trip(void **state)
 	REQUIRE(stat(path, &sb) == 0, "stat %s", path);
 	CHECK_INT(sb.st_mode & 07777, 0600, "mode of the state file");
 	CHECK_INT(unit_count_entries(dir), 1, "entries in the directory");
-	CHECK_INT(cache_load(path, &b), ST_OK, "cache_load");
+	CHECK_INT(cache_load(path, NOW, &b), ST_OK, "cache_load");
 	check_same_state(&a, &b, "round trip");
 	state_free(&b);
 
@@ -281,7 +315,7 @@ test_save_load_round_trip(void **state)
 	a.backoff_until = 0;
 	CHECK_INT(cache_save(path, &a), ST_OK, "second cache_save");
 	CHECK_INT(unit_count_entries(dir), 1, "entries after second save");
-	CHECK_INT(cache_load(path, &b), ST_OK, "second cache_load");
+	CHECK_INT(cache_load(path, NOW, &b), ST_OK, "second cache_load");
 	check_same_state(&a, &b, "second round trip");
 	REQUIRE(stat(path, &sb) == 0, "stat %s", path);
 	CHECK_INT(sb.st_mode & 07777, 0600, "mode after second save");
@@ -302,7 +336,7 @@ test_save_load_empty(void **state)
 	path = unit_path(dir, "cache.json");
 	memset(&a, 0, sizeof(a));
 	CHECK_INT(cache_save(path, &a), ST_OK, "cache_save of empty state");
-	CHECK_INT(cache_load(path, &b), ST_OK, "cache_load of empty state");
+	CHECK_INT(cache_load(path, NOW, &b), ST_OK, "cache_load of empty state");
 	check_empty_state(&b, "empty round trip");
 	state_free(&b);
 	free(path);
@@ -318,33 +352,33 @@ test_load_missing_and_corrupt(void **state)
 
 	UNIT_START(state);
 	path = unit_path(dir, "cache.json");
-	CHECK_INT(cache_load(path, &st), ST_OK, "missing file: first run");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "missing file: first run");
 	check_empty_state(&st, "missing file");
 	state_free(&st);
 
 	put(path, "{\"version\": 1, \"ip\": \"81.");
 	saved = stderr_off();
-	CHECK_INT(cache_load(path, &st), ST_OK, "corrupt file: first run");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "corrupt file: first run");
 	stderr_on(saved);
 	check_empty_state(&st, "corrupt file");
 	state_free(&st);
 
 	put(path, "");
 	saved = stderr_off();
-	CHECK_INT(cache_load(path, &st), ST_OK, "empty file: first run");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "empty file: first run");
 	stderr_on(saved);
 	check_empty_state(&st, "empty file");
 	state_free(&st);
 
 	saved = stderr_off();
-	CHECK_INT(cache_load(dir, &st), ST_OK, "a directory: first run");
+	CHECK_INT(cache_load(dir, NOW, &st), ST_OK, "a directory: first run");
 	stderr_on(saved);
 	check_empty_state(&st, "a directory");
 	state_free(&st);
 
 	put(path, "{\"ip\":\"81.2.69.160\",\"auth\":{\"token\":\"t\","
 	    "\"expires\":\"2018-03-27T20:55:09.330Z\"}}");
-	CHECK_INT(cache_load(path, &st), ST_OK, "original cache file");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "original cache file");
 	CHECK_STR(st.ip, "81.2.69.160", "original cache file: ip");
 	CHECK_STR(st.token, "t", "original cache file: token");
 	CHECK_INT(st.expires, 1522184109LL, "original cache file: expires");
@@ -366,7 +400,7 @@ test_load_corrupt_warns(void **state)
 	put(path, "{garbage");
 	log_init(0, 0, 0);
 	capture_begin(&cap);
-	CHECK_INT(cache_load(path, &st), ST_OK, "corrupt file");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "corrupt file");
 	msgs = capture_end(&cap);
 	log_init(1, 0, 0);
 	CHECK(msgs[0] != '\0', "corrupt file: no warning");
@@ -418,27 +452,27 @@ test_lock(void **state)
 	UNIT_START(state);
 	path = unit_path(dir, "cache.json");
 	lock = unit_path(dir, "cache.json.lock");
-	CHECK_INT(cache_lock(path, &fd1), ST_OK, "first lock");
+	CHECK_INT(cache_lock(path, 0, &fd1), ST_OK, "first lock");
 	CHECK(fd1 >= 0, "first lock: fd %d", fd1);
 	REQUIRE(stat(lock, &sb) == 0, "lock file %s not created", lock);
 	CHECK_INT(sb.st_mode & 07777, 0600, "mode of the lock file");
 
 	saved = stderr_off();
-	ret = cache_lock(path, &fd2);
+	ret = cache_lock(path, 0, &fd2);
 	stderr_on(saved);
 	CHECK_INT(ret, ST_TEMPFAIL, "second lock while the first is held");
 	if (ret == ST_OK)
 		cache_unlock(fd2);
 
 	cache_unlock(fd1);
-	CHECK_INT(cache_lock(path, &fd3), ST_OK, "lock after unlock");
+	CHECK_INT(cache_lock(path, 0, &fd3), ST_OK, "lock after unlock");
 	cache_unlock(fd3);
 	cache_unlock(-1);	/* ignored */
 
 	sub = unit_path(dir, "missing");
 	subpath = unit_path(sub, "cache.json");
 	saved = stderr_off();
-	ret = cache_lock(subpath, &fd2);
+	ret = cache_lock(subpath, 0, &fd2);
 	stderr_on(saved);
 	CHECK_INT(ret, ST_CANTCREAT, "lock in a missing directory");
 	if (ret == ST_OK)
@@ -532,6 +566,227 @@ test_forget_token(void **state)
 	UNIT_END();
 }
 
+/* A state nobody else could have written, as CONTRACT.md 5 (v2) says. */
+static void
+test_load_untrusted(void **state)
+{
+	char *dir = *state, *path;
+	struct state a, st;
+	int saved;
+
+	UNIT_START(state);
+	path = unit_path(dir, "cache.json");
+	fill_state(&a);
+	REQUIRE(cache_save(path, &a) == ST_OK, "cache_save");
+	state_free(&a);
+
+	/* group- or other-writable: ignored, a first run */
+	REQUIRE(chmod(path, 0620) == 0, "chmod");
+	saved = stderr_off();
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "group-writable");
+	stderr_on(saved);
+	check_empty_state(&st, "group-writable");
+	state_free(&st);
+	REQUIRE(chmod(path, 0602) == 0, "chmod");
+	saved = stderr_off();
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "other-writable");
+	stderr_on(saved);
+	check_empty_state(&st, "other-writable");
+	state_free(&st);
+	/* group- and other-readable is no threat to what it says */
+	REQUIRE(chmod(path, 0644) == 0, "chmod");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "0644");
+	CHECK_STR(st.ip, "81.2.69.160", "0644 is believed");
+	state_free(&st);
+	/* a FIFO in its place never blocks */
+	REQUIRE(unlink(path) == 0 && mkfifo(path, 0600) == 0, "mkfifo");
+	saved = stderr_off();
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "a FIFO");
+	stderr_on(saved);
+	check_empty_state(&st, "a FIFO");
+	state_free(&st);
+	free(path);
+	UNIT_END();
+}
+
+/* Times written by a clock that ran fast are not believed. */
+static void
+test_load_clock(void **state)
+{
+	char *dir = *state, *path;
+	struct state a, st;
+
+	UNIT_START(state);
+	path = unit_path(dir, "cache.json");
+	fill_state(&a);
+	a.backoff_until = NOW + 2 * 86400;		/* two days */
+	a.recs[0].verified = NOW + 86400;
+	a.recs[1].changed = NOW + 60;
+	REQUIRE(cache_save(path, &a) == ST_OK, "cache_save");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "cache_load");
+	CHECK_INT(st.backoff_until, NOW + RATE_LIMIT_MAX_WAIT,
+	    "a wait of two days is cut to an hour");
+	CHECK_INT(st.recs[0].verified, 0, "verified tomorrow: due");
+	CHECK_INT(st.recs[1].verified, 0, "changed in a minute: due");
+	CHECK_INT(st.recs[1].changed, NOW, "changed in a minute: now");
+	CHECK_INT(st.recs[2].verified, 0, "never verified stays so");
+	/* what is cut is saved so */
+	CHECK_INT(cache_save(path, &st), ST_OK, "save the cut wait");
+	state_free(&st);
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "load again");
+	CHECK_INT(st.backoff_until, NOW + RATE_LIMIT_MAX_WAIT, "saved cut");
+	state_free(&st);
+	/* a wait within the hour stands */
+	a.backoff_until = NOW + 600;
+	a.recs[0].verified = NOW - 60;
+	REQUIRE(cache_save(path, &a) == ST_OK, "cache_save");
+	CHECK_INT(cache_load(path, NOW, &st), ST_OK, "cache_load");
+	CHECK_INT(st.backoff_until, NOW + 600, "ten minutes stand");
+	CHECK_INT(st.recs[0].verified, NOW - 60, "a minute ago stands");
+	state_free(&st);
+	state_free(&a);
+	free(path);
+	UNIT_END();
+}
+
+/* An unchanged state is not written; only our own temporaries go. */
+static void
+test_save_unchanged_and_temporaries(void **state)
+{
+	char *dir = *state, *path, *user, *ours, *lookalike;
+	struct state a, st;
+	struct stat before, after;
+
+	UNIT_START(state);
+	path = unit_path(dir, "cache.json");
+	fill_state(&a);
+	REQUIRE(cache_save(path, &a) == ST_OK, "cache_save");
+	state_free(&a);
+	REQUIRE(cache_load(path, NOW, &st) == ST_OK, "cache_load");
+	REQUIRE(stat(path, &before) == 0, "stat");
+	REQUIRE(chmod(path, 0400) == 0, "chmod: a rename would reset it");
+	CHECK_INT(cache_save(path, &st), ST_OK, "save unchanged");
+	REQUIRE(stat(path, &after) == 0, "stat");
+	CHECK_INT(after.st_ino, before.st_ino, "unchanged: the same file");
+	CHECK_INT(after.st_mode & 07777, 0400, "unchanged: not rewritten");
+
+	/* a user's file named like a temporary is never removed */
+	user = unit_path(dir, "cache.json.abcdef");
+	lookalike = unit_path(dir, "cache.json.ddnsupdate-tmp-abcdefg");
+	ours = unit_path(dir, "cache.json.ddnsupdate-tmp-Ab3dE9");
+	put(user, "mine");
+	put(lookalike, "mine too");
+	put(ours, "{\"torn");
+	free(st.ip);
+	st.ip = xstrdup("81.2.69.200");
+	CHECK_INT(cache_save(path, &st), ST_OK, "save changed");
+	CHECK(access(user, F_OK) == 0, "a user's file was removed");
+	CHECK(access(lookalike, F_OK) == 0, "a look-alike was removed");
+	CHECK(access(ours, F_OK) == -1, "a stale temporary was left");
+	CHECK_INT(unit_count_entries(dir), 3, "entries after the save");
+	state_free(&st);
+	free(user);
+	free(lookalike);
+	free(ours);
+	free(path);
+	UNIT_END();
+}
+
+/* Root keeps the owner of the state and its lock (sudo ddnsupdate -v). */
+static void
+test_root_keeps_owner(void **state)
+{
+	char *dir = *state, *path, *lock;
+	struct state a;
+	struct stat sb;
+	int fd = -1;
+
+	UNIT_START(state);
+	if (geteuid() != 0) {
+		print_message("not root: ownership is root's matter only\n");
+		UNIT_END();
+		return;
+	}
+	path = unit_path(dir, "cache.json");
+	lock = unit_path(dir, "cache.json.lock");
+	fill_state(&a);
+	REQUIRE(cache_save(path, &a) == ST_OK, "cache_save");
+	REQUIRE(chown(path, 4242, 4343) == 0, "chown the state");
+	free(a.ip);
+	a.ip = xstrdup("81.2.69.201");
+	CHECK_INT(cache_save(path, &a), ST_OK, "save as root");
+	REQUIRE(stat(path, &sb) == 0, "stat");
+	CHECK_INT(sb.st_uid, 4242, "state owner kept");
+	CHECK_INT(sb.st_gid, 4343, "state group kept");
+	/* a lock root makes takes the state's owner */
+	CHECK_INT(cache_lock(path, 0, &fd), ST_OK, "lock");
+	cache_unlock(fd);
+	REQUIRE(stat(lock, &sb) == 0, "stat lock");
+	CHECK_INT(sb.st_uid, 4242, "lock owner");
+	/* a new state in a directory of another user takes its owner */
+	REQUIRE(unlink(path) == 0 && chown(dir, 4242, 4343) == 0, "chown dir");
+	freezero_str(a.loaded);		/* as if never loaded */
+	a.loaded = NULL;
+	CHECK_INT(cache_save(path, &a), ST_OK, "first save as root");
+	REQUIRE(stat(path, &sb) == 0, "stat");
+	CHECK_INT(sb.st_uid, 4242, "new state owner");
+	REQUIRE(chown(dir, 0, 0) == 0, "chown dir back");
+	state_free(&a);
+	free(lock);
+	free(path);
+	UNIT_END();
+}
+
+/* -w: a held lock is waited for, up to the limit. */
+static void
+test_lock_wait(void **state)
+{
+	char *dir = *state, *path;
+	struct timespec t0, t1;
+	enum status ret;
+	double secs;
+	int fd1 = -1, fd2 = -1, saved;
+
+	UNIT_START(state);
+	path = unit_path(dir, "cache.json");
+	REQUIRE(cache_lock(path, 0, &fd1) == ST_OK, "first lock");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	saved = stderr_off();
+	ret = cache_lock(path, 1, &fd2);
+	stderr_on(saved);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK_INT(ret, ST_TEMPFAIL, "still held after -w 1");
+	CHECK(secs >= 0.9, "waited only %.2f s", secs);
+	if (ret == ST_OK)
+		cache_unlock(fd2);
+	cache_unlock(fd1);
+	free(path);
+	UNIT_END();
+}
+
+/* The state directory is checked before any traffic. */
+static void
+test_check_dir(void **state)
+{
+	char *dir = *state, *path, *sub, *subpath;
+	int saved;
+
+	UNIT_START(state);
+	path = unit_path(dir, "cache.json");
+	CHECK_INT(cache_check_dir(path), ST_OK, "a writable directory");
+	sub = unit_path(dir, "missing");
+	subpath = unit_path(sub, "cache.json");
+	saved = stderr_off();
+	CHECK_INT(cache_check_dir(subpath), ST_CANTCREAT, "a missing one");
+	stderr_on(saved);
+	free(sub);
+	free(subpath);
+	free(path);
+	UNIT_END();
+}
+
 int
 main(void)
 {
@@ -550,6 +805,19 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_save_missing_dir,
 		    dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_lock,
+		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_load_untrusted,
+		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_load_clock,
+		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_save_unchanged_and_temporaries, dir_setup,
+		    dir_teardown),
+		cmocka_unit_test_setup_teardown(test_root_keeps_owner,
+		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_lock_wait,
+		    dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_check_dir,
 		    dir_setup, dir_teardown),
 		cmocka_unit_test(test_record_find_add),
 		cmocka_unit_test(test_forget_token),

@@ -54,8 +54,10 @@ check_default_sources(const struct config *cf, const char *row)
 		CHECK(cf->nsources[fam] >= 2, "%s: family %d has %zu default "
 		    "sources", row, fam, cf->nsources[fam]);
 		for (i = 0; i < cf->nsources[fam]; i++)
-			CHECK(strncmp(cf->sources[fam][i], "https://", 8) == 0,
-			    "%s: default source %s", row, cf->sources[fam][i]);
+			CHECK(cf->sources[fam][i].kind == SOURCE_ECHO &&
+			    strncmp(cf->sources[fam][i].text, "https://", 8) ==
+			    0, "%s: default source %s", row,
+			    cf->sources[fam][i].text);
 	}
 }
 
@@ -152,9 +154,12 @@ test_every_key(void **state)
 	CHECK_STR(cf.api_key_file, "/k", "api_key_file");
 	REQUIRE(cf.nsources[FAM_V4] == 2 && cf.nsources[FAM_V6] == 3,
 	    "nsources %zu %zu", cf.nsources[FAM_V4], cf.nsources[FAM_V6]);
-	CHECK_STR(cf.sources[FAM_V4][0], "https://a.example/ip", "ipv4[0]");
-	CHECK_STR(cf.sources[FAM_V4][1], "http://127.0.0.1:8080/ip", "ipv4[1]");
-	CHECK_STR(cf.sources[FAM_V6][2], "http://[::1]:8080/", "ipv6[2]");
+	CHECK_STR(cf.sources[FAM_V4][0].text, "https://a.example/ip",
+	    "ipv4[0]");
+	CHECK_STR(cf.sources[FAM_V4][1].arg, "http://127.0.0.1:8080/ip",
+	    "ipv4[1]");
+	CHECK_STR(cf.sources[FAM_V6][2].text, "http://[::1]:8080/",
+	    "ipv6[2]");
 	CHECK_INT(cf.ip_quorum, 2, "ip_quorum");
 	CHECK_INT(cf.allow_nonglobal, true, "allow_nonglobal");
 	CHECK_STR(cf.identity_url, "https://identity.example.com/v2.0",
@@ -338,6 +343,29 @@ static const struct parse_case parse_cases[] = {
 	{ "ip_sources.ipv6 http:// after a good one",
 	    TOPKEY("\"ip_sources\":{\"ipv6\":[\"https://api6.ipify.org\","
 	    "\"http://v6.ident.me\"]}"), ST_CONFIG, "ip_sources" },
+	{ "ip_sources.ipv6 natpmp:",
+	    TOPKEY("\"ip_sources\":{\"ipv6\":[\"iface:*\",\"natpmp:\"]}"),
+	    ST_CONFIG, "ip_sources.ipv6[1]: \"natpmp:\" is IPv4 only" },
+	{ "ip_sources.ipv4 natpmp: with an IPv6 router",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"natpmp:fe80::1\"]}"),
+	    ST_CONFIG, "ip_sources.ipv4[0]: \"natpmp:fe80::1\" names no IPv4" },
+	{ "ip_sources.ipv4 interface name of 16 characters",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"iface:abcdefghijklmnop\"]}"),
+	    ST_CONFIG, "ip_sources.ipv4[0]: \"iface:abcdefghijklmnop\" names "
+	    "an interface longer than 15" },
+	{ "ip_sources.ipv4 iface: alone",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"iface:\"]}"), ST_CONFIG,
+	    "ip_sources.ipv4[0]: \"iface:\" names no interface" },
+	{ "ip_sources.ipv4 unknown kind",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"upnp:\"]}"), ST_CONFIG,
+	    "ip_sources.ipv4[0]: \"upnp:\" is not a source" },
+	{ "ip_sources.ipv4 not a string",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[5]}"), ST_CONFIG,
+	    "ip_sources.ipv4[0]: must be a string" },
+	{ "ip_sources.ipv4 http:// to a remote host names the index",
+	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"iface:*\","
+	    "\"http://api.ipify.org\"]}"), ST_CONFIG,
+	    "ip_sources.ipv4[1]: \"http://api.ipify.org\" must be an https://" },
 	{ "ip_sources not an object",
 	    TOPKEY("\"ip_sources\":[\"https://api.ipify.org\"]"), ST_CONFIG,
 	    "ip_sources" },
@@ -370,6 +398,30 @@ static const struct parse_case parse_cases[] = {
 	{ "JSON: empty text", "", ST_CONFIG, "column" },
 	{ "JSON: bare word", "username", ST_CONFIG, "column" },
 	{ "JSON: not an object", "[1, 2]", ST_CONFIG, NULL },
+	{ "api_key with \\u0000", "{" USER "\"api_key\":\"abc\\u0000def\","
+	    REC1 "}", ST_CONFIG, "\\u0000" },
+	{ "api_key only white space", TOPKEY("\"api_key\":\" \\t \""),
+	    ST_CONFIG, "api_key" },
+	{ "type aaa", RECKEY("\"type\":\"aaa\""), ST_CONFIG, "type" },
+	{ "unknown key, near a known one", TOPKEY("\"verify_intervall\":5"),
+	    ST_CONFIG, "did you mean \"verify_interval\"?" },
+	{ "unknown record key, near", RECKEY("\"tll\":300"), ST_CONFIG,
+	    "did you mean \"ttl\"?" },
+	{ "report_interval -1", TOPKEY("\"report_interval\":-1"), ST_CONFIG,
+	    "report_interval" },
+	{ "ping_url http://", TOPKEY("\"ping_url\":\"http://hc.example/x\""),
+	    ST_CONFIG, "ping_url" },
+	{ "ipv6_suffix on an A record",
+	    RECKEY("\"ipv6_suffix\":\"::5054:ff:fe12:3456\""), ST_CONFIG,
+	    "ipv6_suffix" },
+	{ "ipv6_suffix with a prefix",
+	    "{" USER "\"records\":[{\"name\":\"nas.example.com\",\"type\":"
+	    "\"AAAA\",\"ipv6_suffix\":\"2001:db8::1\"}]}", ST_CONFIG,
+	    "ipv6_suffix" },
+	{ "ipv6_suffix not an address",
+	    "{" USER "\"records\":[{\"name\":\"nas.example.com\",\"type\":"
+	    "\"AAAA\",\"ipv6_suffix\":\"5054:ff\"}]}", ST_CONFIG,
+	    "ipv6_suffix" },
 
 	/* accepted: the edges of each range */
 	{ "ttl 300", RECKEY("\"ttl\":300"), ST_OK, NULL },
@@ -407,11 +459,29 @@ static const struct parse_case parse_cases[] = {
 	{ "ip_sources http://127.0.0.1",
 	    TOPKEY("\"ip_sources\":{\"ipv4\":[\"http://127.0.0.1:8081/\"]}"),
 	    ST_OK, NULL },
+	{ "ip_sources of every kind, mixed",
+	    TOPKEY("\"ip_quorum\":2,\"ip_sources\":{\"ipv4\":[\"iface:ppp0\","
+	    "\"natpmp:\",\"natpmp:192.168.1.1\",\"https://api.ipify.org\"],"
+	    "\"ipv6\":[\"iface:*\",\"iface:eth0\",\"https://api6.ipify.org\"]}"),
+	    ST_OK, NULL },
 	{ "domain equal to the name (apex)",
 	    "{" USER "\"records\":[{\"name\":\"example.com\","
 	    "\"domain\":\"example.com\"}]}", ST_OK, NULL },
 	{ "domain with trailing dot and case",
 	    RECKEY("\"domain\":\"Example.COM.\""), ST_OK, NULL },
+	{ "type in any case", "{" USER "\"records\":[{\"name\":"
+	    "\"home.example.com\",\"type\":\"aaaa\"},{\"name\":"
+	    "\"home.example.com\",\"type\":\"a\"}]}", ST_OK, NULL },
+	{ "report_interval 0", TOPKEY("\"report_interval\":0"), ST_OK, NULL },
+	{ "ping_url https://", TOPKEY("\"ping_url\":"
+	    "\"https://hc-ping.com/5f0c1a2e\""), ST_OK, NULL },
+	{ "ipv6_suffix on AAAA",
+	    "{" USER "\"records\":[{\"name\":\"nas.example.com\",\"type\":"
+	    "\"AAAA\",\"ipv6_suffix\":\"::5054:ff:fe12:3456\"}]}", ST_OK,
+	    NULL },
+	{ "an escaped backslash before u0000 is no NUL",
+	    TOPKEY("\"ping_url\":\"https://hc.example/\\\\u0000\""),
+	    ST_OK, NULL },
 };
 
 /*
@@ -551,54 +621,6 @@ test_original_form_other_keys(void **state)
 	UNIT_END();
 }
 
-struct url_case {
-	const char	*url;
-	int		 ok;
-};
-
-static const struct url_case url_cases[] = {
-	{ "https://identity.api.rackspacecloud.com/v2.0", 1 },
-	{ "https://lon.dns.api.rackspacecloud.com/v1.0/123456", 1 },
-	{ "https://api.ipify.org", 1 },
-	{ "https://example.com:8443/x?y=1", 1 },
-	{ "HTTPS://EXAMPLE.COM/", 1 },
-	{ "http://127.0.0.1:8080", 1 },
-	{ "http://127.0.0.1:8080/v2.0", 1 },
-	{ "http://127.1.2.3/", 1 },
-	{ "http://[::1]:8080", 1 },
-	{ "http://[::1]/v1.0/1", 1 },
-	{ "http://localhost", 1 },
-	{ "http://localhost:8080/ip", 1 },
-	{ "http://api.ipify.org", 0 },
-	{ "http://identity.api.rackspacecloud.com/v2.0", 0 },
-	{ "http://128.0.0.1/", 0 },
-	{ "http://10.0.0.1/", 0 },
-	{ "http://[::2]/", 0 },
-	{ "http://[2001:db8::1]:8080/", 0 },
-	{ "http://127.0.0.1.example.com/", 0 },
-	{ "http://localhost.example.com/", 0 },
-	{ "http://127.0.0.1@example.com/", 0 },	/* the host is example.com */
-	{ "ftp://example.com/", 0 },
-	{ "file:///etc/passwd", 0 },
-	{ "example.com", 0 },
-	{ "", 0 },
-	{ "https://", 0 },
-	{ "http://", 0 },
-};
-
-static void
-test_url_allowed(void **state)
-{
-	size_t i;
-
-	UNIT_START(state);
-	for (i = 0; i < NELEM(url_cases); i++)
-		CHECK_INT(netaddr_url_allowed(url_cases[i].url) != 0,
-		    url_cases[i].ok, "netaddr_url_allowed(\"%s\")",
-		    url_cases[i].url);
-	UNIT_END();
-}
-
 struct fqdn_case {
 	const char	*name;
 	int		 ok;
@@ -719,7 +741,7 @@ check_load_says(const char *path, enum status want, const char *want_key,
 	char *msgs;
 
 	capture_begin(&cap);
-	st = config_load(path, &cf);
+	st = config_load(path, 0, &cf);
 	msgs = capture_end(&cap);
 	CHECK_INT(st, want, "config_load: %s", row);
 	if (st == ST_OK && want == ST_OK)
@@ -759,8 +781,9 @@ test_load_inline_key_modes(void **state)
 		{ 0604, ST_CONFIG },
 		{ 0602, ST_CONFIG },	/* writable by other */
 		{ 0666, ST_CONFIG },
-		{ 0640, ST_OK },	/* group: a warning only */
-		{ 0660, ST_OK },
+		{ 0640, ST_OK },	/* group may read: fine */
+		{ 0660, ST_CONFIG },	/* group may write: no */
+		{ 0620, ST_CONFIG },
 		{ 0600, ST_OK },
 		{ 0400, ST_OK },
 	};
@@ -779,29 +802,106 @@ test_load_inline_key_modes(void **state)
 	UNIT_END();
 }
 
-/* Group access to a file holding the key is a warning, not a refusal. */
+/*
+ * A key its group may read (root:ddnsupdate 0640, or a systemd credential)
+ * is fine: nothing said in a run, a note from --check-config only.
+ */
 static void
-test_load_group_readable_warns(void **state)
+test_load_group_readable_is_fine(void **state)
 {
 	struct files *f = *state;
-	char *json;
+	struct capture cap;
+	struct config cf;
+	char *json, *msgs;
+	int out;
 
 	UNIT_START(state);
 	log_init(0, 0, 0);
 	write_str(f->conf, CONF_WITH_KEY("inline-key"), 0640);
-	check_load_says(f->conf, ST_OK, "inline-key", "warning",
-	    "inline-key", "api_key in a 0640 config, not quiet");
+	check_load_says(f->conf, ST_OK, "inline-key", NULL, "inline-key",
+	    "api_key in a 0640 config, not quiet");
 	json = xasprintf("{\"username\":\"jdoe\",\"api_key_file\":\"%s\","
 	    REC1 "}", f->key);
 	write_str(f->conf, json, 0600);
 	write_str(f->key, "s3cr3tkey\n", 0640);
-	check_load_says(f->conf, ST_OK, "s3cr3tkey", "warning", "s3cr3tkey",
-	    "0640 key file, not quiet");
-	write_str(f->key, "s3cr3tkey\n", 0600);
-	check_load_says(f->conf, ST_OK, "s3cr3tkey", NULL, "s3cr3tkey",
-	    "0600 key file, not quiet");
+	capture_begin(&cap);
+	CHECK_INT(config_load(f->conf, 0, &cf), ST_OK, "0640 key file");
+	msgs = capture_end(&cap);
+	CHECK_STR(msgs, "", "0640 key file: a run says nothing");
+	free(msgs);
+	config_free(&cf);
+	/* --check-config notes it, on stdout */
+	fflush(stdout);
+	out = dup(STDOUT_FILENO);
+	capture_begin(&cap);
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	CHECK_INT(config_load(f->conf, CONFIG_NOTES, &cf), ST_OK,
+	    "0640 key file, --check-config");
+	fflush(stdout);
+	dup2(out, STDOUT_FILENO);
+	close(out);
+	msgs = capture_end(&cap);
+	CHECK(strncmp(msgs, "note: ", 6) == 0 &&
+	    strstr(msgs, "readable by its group") != NULL,
+	    "--check-config: no note: \"%s\"", msgs);
+	CHECK(strstr(msgs, "s3cr3tkey") == NULL, "the key in \"%s\"", msgs);
+	free(msgs);
+	config_free(&cf);
 	log_init(1, 0, 0);
 	free(json);
+	UNIT_END();
+}
+
+/*
+ * A configuration others may write could send the key elsewhere, key or
+ * not; so could a ca_file.  FIFOs in place of any file never block.
+ */
+static void
+test_load_untrusted_files(void **state)
+{
+	struct files *f = *state;
+	char *json, *ca, *fifo;
+
+	UNIT_START(state);
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	write_str(f->conf, "{\"username\":\"jdoe\"," REC1 "}", 0664);
+	check_load_says(f->conf, ST_CONFIG, NULL, "chmod go-w", NULL,
+	    "0664 config without the key");
+	write_str(f->conf, "{\"username\":\"jdoe\"," REC1 "}", 0646);
+	check_load_says(f->conf, ST_CONFIG, NULL, "chmod go-w", NULL,
+	    "0646 config without the key");
+	write_str(f->conf, "{\"username\":\"jdoe\"," REC1 "}", 0644);
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	check_load(f->conf, ST_OK, "from-env", "0644 config (control)");
+
+	ca = unit_path(f->dir, "ca.pem");
+	json = xasprintf("{\"username\":\"jdoe\",\"ca_file\":\"%s\"," REC1
+	    "}", ca);
+	write_str(f->conf, json, 0600);
+	write_str(ca, "-----BEGIN CERTIFICATE-----\n", 0664);
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	check_load_says(f->conf, ST_CONFIG, NULL, "ca_file", NULL,
+	    "group-writable ca_file");
+	free(json);
+
+	/* FIFOs: 78 at once, never a hang */
+	fifo = unit_path(f->dir, "fifo");
+	REQUIRE(mkfifo(fifo, 0600) == 0, "mkfifo");
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	check_load_says(fifo, ST_CONFIG, NULL, "FIFO", NULL, "config FIFO");
+	json = xasprintf("{\"username\":\"jdoe\",\"api_key_file\":\"%s\","
+	    REC1 "}", fifo);
+	write_str(f->conf, json, 0600);
+	check_load_says(f->conf, ST_CONFIG, NULL, "FIFO", NULL, "key FIFO");
+	free(json);
+	json = xasprintf("{\"username\":\"jdoe\",\"ca_file\":\"%s\"," REC1
+	    "}", fifo);
+	write_str(f->conf, json, 0600);
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	check_load_says(f->conf, ST_CONFIG, NULL, "FIFO", NULL, "ca FIFO");
+	free(json);
+	free(fifo);
+	free(ca);
 	UNIT_END();
 }
 
@@ -832,16 +932,19 @@ test_load_key_file(void **state)
 		enum status	 st;
 		const char	*key;
 		const char	*says;
+		size_t		 len;	/* 0: strlen(text) */
 	} rows[] = {
-		{ "  s3cr3tkey\n", 0600, ST_OK, "s3cr3tkey", NULL },
-		{ "s3cr3tkey", 0600, ST_OK, "s3cr3tkey", NULL },
+		{ "  s3cr3tkey\n", 0600, ST_OK, "s3cr3tkey", NULL, 0 },
+		{ "s3cr3tkey", 0600, ST_OK, "s3cr3tkey", NULL, 0 },
 		{ "\tk3y-With.Chars_09\r\n\n", 0400, ST_OK, "k3y-With.Chars_09",
-		    NULL },
-		{ "s3cr3tkey\n", 0640, ST_OK, "s3cr3tkey", NULL },
-		{ "s3cr3tkey\n", 0644, ST_CONFIG, NULL, "chmod" },
-		{ "s3cr3tkey\n", 0606, ST_CONFIG, NULL, "chmod" },
-		{ "", 0600, ST_CONFIG, NULL, "api_key_file" },
-		{ " \n\t\n", 0600, ST_CONFIG, NULL, "api_key_file" },
+		    NULL, 0 },
+		{ "s3cr3tkey\n", 0640, ST_OK, "s3cr3tkey", NULL, 0 },
+		{ "s3cr3tkey\n", 0644, ST_CONFIG, NULL, "chmod", 0 },
+		{ "s3cr3tkey\n", 0606, ST_CONFIG, NULL, "chmod", 0 },
+		{ "", 0600, ST_CONFIG, NULL, "api_key_file", 0 },
+		{ " \n\t\n", 0600, ST_CONFIG, NULL, "api_key_file", 0 },
+		{ "s3cr3t\0key\n", 0600, ST_CONFIG, NULL, "NUL", 11 },
+		{ "s3cr3tkey\0\n", 0600, ST_CONFIG, NULL, "NUL", 11 },
 	};
 	char *json, row[96];
 	size_t i;
@@ -851,7 +954,8 @@ test_load_key_file(void **state)
 	    REC1 "}", f->key);
 	write_str(f->conf, json, 0600);
 	for (i = 0; i < NELEM(rows); i++) {
-		write_str(f->key, rows[i].text, rows[i].mode);
+		unit_write(f->key, rows[i].text, rows[i].len != 0 ?
+		    rows[i].len : strlen(rows[i].text), rows[i].mode);
 		snprintf(row, sizeof(row), "key file row %zu, mode %04o", i,
 		    (unsigned)rows[i].mode);
 		check_load_says(f->conf, rows[i].st, rows[i].key,
@@ -873,7 +977,10 @@ set_cred(struct files *f, const char *key)
 	setenv("CREDENTIALS_DIRECTORY", f->cred, 1);
 }
 
-/* api_key > api_key_file > $CREDENTIALS_DIRECTORY/api_key > env. */
+/*
+ * $CREDENTIALS_DIRECTORY/api_key > api_key > api_key_file > env: the
+ * service's own credential wins (CONTRACT.md 4, v2).
+ */
 static void
 test_load_key_precedence(void **state)
 {
@@ -889,27 +996,34 @@ test_load_key_precedence(void **state)
 	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
 
 	write_str(f->conf, with_file, 0600);
-	check_load(f->conf, ST_OK, "from-conf", "all four sources");
+	check_load(f->conf, ST_OK, "from-cred", "all four sources");
+	p = unit_path(f->cred, "api_key");
+	unlink(p);
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	check_load(f->conf, ST_OK, "from-conf",
+	    "conf, file, env (credentials directory without api_key)");
 	free(with_file);
 
 	with_file = xasprintf("{\"username\":\"jdoe\",\"api_key_file\":\"%s\","
 	    REC1 "}", f->key);
 	write_str(f->conf, with_file, 0600);
-	check_load(f->conf, ST_OK, "from-file", "file, credential, env");
+	check_load(f->conf, ST_OK, "from-file", "file, env");
 	free(with_file);
 
 	write_str(f->conf, "{\"username\":\"jdoe\"," REC1 "}", 0600);
-	check_load(f->conf, ST_OK, "from-cred", "credential, env");
+	setenv("DDNSUPDATE_API_KEY", "from-env", 1);
+	check_load(f->conf, ST_OK, "from-env", "env only");
+	/* the environment's copy is wiped once read */
+	CHECK_STR(getenv("DDNSUPDATE_API_KEY"), "", "env wiped");
 
-	p = unit_path(f->cred, "api_key");
+	set_cred(f, "from-cred\n");
+	check_load(f->conf, ST_OK, "from-cred", "credential alone");
 	unlink(p);
 	free(p);
-	check_load(f->conf, ST_OK, "from-env",
-	    "env (credentials directory without api_key)");
 
 	unsetenv("CREDENTIALS_DIRECTORY");
-	check_load(f->conf, ST_OK, "from-env", "env only");
-
+	setenv("DDNSUPDATE_API_KEY", "  ", 1);
+	check_load(f->conf, ST_CONFIG, NULL, "env only white space");
 	unsetenv("DDNSUPDATE_API_KEY");
 	check_load(f->conf, ST_CONFIG, NULL, "no key anywhere");
 	UNIT_END();
@@ -950,11 +1064,13 @@ main(void)
 		cmocka_unit_test(test_original_form_numeric_ids),
 		cmocka_unit_test(test_original_form_nested),
 		cmocka_unit_test(test_original_form_other_keys),
-		cmocka_unit_test(test_url_allowed),
 		cmocka_unit_test(test_fqdn_valid),
 		cmocka_unit_test_setup_teardown(test_load_inline_key_modes,
 		    files_setup, files_teardown),
-		cmocka_unit_test_setup_teardown(test_load_group_readable_warns,
+		cmocka_unit_test_setup_teardown(
+		    test_load_group_readable_is_fine, files_setup,
+		    files_teardown),
+		cmocka_unit_test_setup_teardown(test_load_untrusted_files,
 		    files_setup, files_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_load_keyless_config_world_readable, files_setup,

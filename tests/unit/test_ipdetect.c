@@ -1,6 +1,6 @@
 /*
  * test_ipdetect.c
- * Unit tests for ipdetect.c: strict parsing of echo answers, the global check.
+ * Unit tests for ipdetect.c: the source forms, the global check, --ipv4/--ipv6.
  * SPDX-License-Identifier: ISC
  */
 
@@ -15,114 +15,91 @@
 #define V4	FAM_V4
 #define V6	FAM_V6
 
-/* len 0: strlen(body); otherwise exactly len bytes (embedded NULs). */
-struct parse_case {
-	const char	*body;
-	size_t		 len;
+struct source_case {
+	const char	*text;
 	enum family	 fam;
 	enum status	 st;
-	const char	*out;
+	enum source_kind kind;
+	const char	*arg;		/* NULL: none (natpmp: alone) */
+	const char	*why;		/* a part of the reason, on failure */
 };
 
-static const struct parse_case parse_cases[] = {
-	{ "81.2.69.160\n", 0, V4, ST_OK, "81.2.69.160" },
-	{ "81.2.69.160", 0, V4, ST_OK, "81.2.69.160" },
-	{ "  81.2.69.160 \r\n", 0, V4, ST_OK, "81.2.69.160" },
-	{ "\t81.2.69.160\t\n", 0, V4, ST_OK, "81.2.69.160" },
-	{ "2001:DB8:0:0::1", 0, V6, ST_OK, "2001:db8::1" },
-	{ "2001:0db8:0000:0000:0000:0000:0000:0001\n", 0, V6, ST_OK,
-	    "2001:db8::1" },
-	{ " 2A00:1450:4001:081A:0000:0000:0000:200E\r\n", 0, V6, ST_OK,
-	    "2a00:1450:4001:81a::200e" },
-	{ "::ffff:81.2.69.160", 0, V6, ST_OK, "::ffff:81.2.69.160" },
-
-	{ "", 0, V4, ST_TEMPFAIL, NULL },
-	{ "   ", 0, V4, ST_TEMPFAIL, NULL },
-	{ "\r\n", 0, V6, ST_TEMPFAIL, NULL },
-	{ "<html><body>81.2.69.160</body></html>", 0, V4, ST_TEMPFAIL, NULL },
-	{ "<html>\n<head><title>502 Bad Gateway</title></head>\n</html>\n", 0,
-	    V4, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160 81.2.69.161", 0, V4, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160\n81.2.69.161", 0, V4, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160\n81.2.69.161\n", 0, V4, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160,81.2.69.161", 0, V4, ST_TEMPFAIL, NULL },
-	{ "2001:db8::1", 0, V4, ST_TEMPFAIL, NULL },	/* wrong family */
-	{ "81.2.69.160", 0, V6, ST_TEMPFAIL, NULL },	/* wrong family */
-	{ "2001:db8::1 2001:db8::2", 0, V6, ST_TEMPFAIL, NULL },
-	{ "081.2.69.160", 0, V4, ST_TEMPFAIL, NULL },
-	{ "1.2.3.4.5", 0, V4, ST_TEMPFAIL, NULL },
-	{ "1.2.3", 0, V4, ST_TEMPFAIL, NULL },
-	{ "256.2.69.160", 0, V4, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160/32", 0, V4, ST_TEMPFAIL, NULL },
-	{ "ip=81.2.69.160", 0, V4, ST_TEMPFAIL, NULL },
-	{ "\"81.2.69.160\"", 0, V4, ST_TEMPFAIL, NULL },
-	{ "[2001:db8::1]", 0, V6, ST_TEMPFAIL, NULL },
-	{ "fe80::1%eth0", 0, V6, ST_TEMPFAIL, NULL },
-	{ "2001:db8::1::2", 0, V6, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160\0" "81.2.69.161", 23, V4, ST_TEMPFAIL, NULL },
-	{ "81.2.69.160\0", 12, V4, ST_TEMPFAIL, NULL },
-	{ "\0" "81.2.69.160", 12, V4, ST_TEMPFAIL, NULL },
-	{ "2001:db8::1\0", 12, V6, ST_TEMPFAIL, NULL },
+static const struct source_case source_cases[] = {
+	{ "https://api.ipify.org", V4, ST_OK, SOURCE_ECHO,
+	    "https://api.ipify.org", NULL },
+	{ "HTTPS://api6.ipify.org/", V6, ST_OK, SOURCE_ECHO,
+	    "HTTPS://api6.ipify.org/", NULL },
+	{ "http://127.0.0.1:8080/ip", V4, ST_OK, SOURCE_ECHO,
+	    "http://127.0.0.1:8080/ip", NULL },
+	{ "http://[::1]:8080/", V6, ST_OK, SOURCE_ECHO, "http://[::1]:8080/",
+	    NULL },
+	{ "http://api.ipify.org", V4, ST_CONFIG, 0, NULL, "https://" },
+	{ "https://user@api.ipify.org", V4, ST_CONFIG, 0, NULL, "https://" },
+	{ "ftp://example.com", V4, ST_CONFIG, 0, NULL, "not a source" },
+	{ "iface:eth0", V4, ST_OK, SOURCE_IFACE, "eth0", NULL },
+	{ "iface:eth0", V6, ST_OK, SOURCE_IFACE, "eth0", NULL },
+	{ "iface:*", V6, ST_OK, SOURCE_IFACE, "*", NULL },
+	{ "iface:ppp0", V4, ST_OK, SOURCE_IFACE, "ppp0", NULL },
+	{ "iface:enp0s31f6.100", V6, ST_OK, SOURCE_IFACE, "enp0s31f6.100",
+	    NULL },
+	{ "iface:abcdefghijklmno", V4, ST_OK, SOURCE_IFACE, "abcdefghijklmno",
+	    NULL },				/* 15: IFNAMSIZ - 1 */
+	{ "iface:abcdefghijklmnop", V4, ST_CONFIG, 0, NULL, "longer than 15" },
+	{ "iface:", V4, ST_CONFIG, 0, NULL, "names no interface" },
+	{ "iface:eth0:1", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "iface:eth 0", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "iface:a/b", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "iface:..", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "iface:eth*", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "iface:**", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "iface:eth0\t", V4, ST_CONFIG, 0, NULL, "not a valid" },
+	{ "IFACE:eth0", V4, ST_CONFIG, 0, NULL, "not a source" },
+	{ "natpmp:", V4, ST_OK, SOURCE_NATPMP, NULL, NULL },
+	{ "natpmp:192.168.1.1", V4, ST_OK, SOURCE_NATPMP, "192.168.1.1",
+	    NULL },
+	{ "natpmp:", V6, ST_CONFIG, 0, NULL, "is IPv4 only" },
+	{ "natpmp:192.168.1.1", V6, ST_CONFIG, 0, NULL, "is IPv4 only" },
+	{ "natpmp:fe80::1", V4, ST_CONFIG, 0, NULL, "no IPv4 address" },
+	{ "natpmp:router.lan", V4, ST_CONFIG, 0, NULL, "no IPv4 address" },
+	{ "natpmp:192.168.1.1:5351", V4, ST_CONFIG, 0, NULL,
+	    "no IPv4 address" },
+	{ "natpmp", V4, ST_CONFIG, 0, NULL, "not a source" },
+	{ "", V4, ST_CONFIG, 0, NULL, "not a source" },
+	{ "eth0", V4, ST_CONFIG, 0, NULL, "not a source" },
 };
 
 static void
-check_parse(const char *body, size_t len, enum family fam, enum status want,
-    const char *want_out, const char *row)
+test_source_table(void **state)
 {
-	char out[INET6_ADDRSTRLEN];
-	const char *why = NULL;
+	const struct source_case *c;
+	struct source src;
+	char why[256];
 	enum status st;
-
-	memset(out, 'x', sizeof(out));
-	out[sizeof(out) - 1] = '\0';
-	st = ipdetect_parse(body, len, fam, out, &why);
-	CHECK_INT(st, want, "ipdetect_parse(%s)", row);
-	if (want == ST_OK && st == ST_OK)
-		CHECK_STR(out, want_out, "ipdetect_parse(%s)", row);
-	if (want != ST_OK && st != ST_OK)
-		CHECK(why != NULL && why[0] != '\0',
-		    "ipdetect_parse(%s) gives no reason", row);
-}
-
-static void
-test_parse_table(void **state)
-{
-	const struct parse_case *c;
-	char row[128];
 	size_t i;
 
 	UNIT_START(state);
-	for (i = 0; i < NELEM(parse_cases); i++) {
-		c = &parse_cases[i];
-		snprintf(row, sizeof(row), "row %zu \"%.60s\" %s", i, c->body,
-		    c->fam == V4 ? "v4" : "v6");
-		check_parse(c->body, c->len != 0 ? c->len : strlen(c->body),
-		    c->fam, c->st, c->out, row);
+	for (i = 0; i < NELEM(source_cases); i++) {
+		c = &source_cases[i];
+		why[0] = '\0';
+		st = ipdetect_source_parse(c->text, c->fam, &src, why,
+		    sizeof(why));
+		CHECK_INT(st, c->st, "source \"%s\" %s", c->text,
+		    c->fam == V4 ? "ipv4" : "ipv6");
+		if (st == ST_OK && c->st == ST_OK) {
+			CHECK_INT(src.kind, c->kind, "source \"%s\"", c->text);
+			CHECK_STR(src.arg, c->arg, "source \"%s\"", c->text);
+			CHECK_STR(src.text, c->text, "source \"%s\"", c->text);
+		}
+		if (st != ST_OK && c->st != ST_OK) {
+			CHECK(strstr(why, c->why) != NULL, "source \"%s\": "
+			    "reason \"%s\" lacks \"%s\"", c->text, why,
+			    c->why);
+			CHECK(src.text == NULL && src.arg == NULL,
+			    "source \"%s\" left something", c->text);
+		}
+		ipdetect_source_free(&src);
+		ipdetect_source_free(&src);	/* idempotent */
 	}
-	UNIT_END();
-}
-
-/* At most 1 KiB: 1024 bytes with white space pass, 1025 do not. */
-static void
-test_parse_size_limit(void **state)
-{
-	char body[IPDETECT_MAX_BODY + 2];
-	const char *addr = "81.2.69.160";
-	size_t alen = strlen(addr);
-
-	UNIT_START(state);
-	memset(body, ' ', sizeof(body));
-	memcpy(body, addr, alen);
-	body[IPDETECT_MAX_BODY - 1] = '\n';
-	check_parse(body, IPDETECT_MAX_BODY, V4, ST_OK, addr,
-	    "address + white space, 1024 bytes");
-	body[IPDETECT_MAX_BODY] = '\n';
-	check_parse(body, IPDETECT_MAX_BODY + 1, V4, ST_TEMPFAIL, NULL,
-	    "address + white space, 1025 bytes");
-	memset(body, ' ', sizeof(body));
-	memcpy(body + IPDETECT_MAX_BODY + 1 - alen, addr, alen);
-	check_parse(body, IPDETECT_MAX_BODY + 1, V4, ST_TEMPFAIL, NULL,
-	    "white space + address, 1025 bytes");
 	UNIT_END();
 }
 
@@ -292,6 +269,7 @@ static const struct check_case check_cases[] = {
 	{ "not-an-address", V4, true, ST_USAGE, NULL },
 	{ "", V4, true, ST_USAGE, NULL },
 	{ "81.2.69.160 81.2.69.161", V4, true, ST_USAGE, NULL },
+	{ " 81.2.69.160", V4, true, ST_USAGE, NULL },	/* as typed */
 };
 
 static void
@@ -326,8 +304,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_table),
-		cmocka_unit_test(test_parse_size_limit),
+		cmocka_unit_test(test_source_table),
 		cmocka_unit_test(test_is_global_table),
 		cmocka_unit_test(test_check_table),
 	};

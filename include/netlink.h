@@ -1,0 +1,36 @@
+/*
+ * netlink.h
+ * Dumps of the kernel's routing tables (addresses, routes) over rtnetlink.
+ * SPDX-License-Identifier: ISC
+ */
+
+#ifndef NETLINK_H
+#define NETLINK_H
+
+#include <linux/netlink.h>
+#include <stddef.h>
+
+#include "ddnsupdate.h"
+
+/*
+ * Walks the messages of a dump held in buf (len bytes, 4-byte aligned as
+ * malloc gives it): returns the message at *off and moves *off past it,
+ * or NULL at the end of the buffer.  A message cut short (its header or
+ * its nlmsg_len running past len) ends the walk with *bad set to 1.
+ */
+const struct nlmsghdr *netlink_next(const void *buf, size_t len,
+		    size_t *off, int *bad);
+
+/*
+ * Asks the kernel for a dump of type (RTM_GETADDR, RTM_GETROUTE) of
+ * address family af (AF_INET, AF_INET6) and reads all of it.  On ST_OK
+ * *buf (caller frees) holds the messages received, up to and including
+ * NLMSG_DONE, *len bytes in all; a dump the kernel marks interrupted
+ * (NLM_F_DUMP_INTR: the table changed under it) is asked again, twice at
+ * most.  Returns ST_TEMPFAIL with why set when the socket, the request or
+ * the reading fails, or the kernel answers an error.
+ */
+enum status	 netlink_dump(int type, int af, unsigned char **buf,
+		    size_t *len, char *why, size_t whylen);
+
+#endif /* NETLINK_H */
