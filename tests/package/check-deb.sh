@@ -7,8 +7,9 @@
 # fails) and hardening-check's report on the packaged binary (control-flow
 # and branch protection aside: Debian's amd64 start files lack CET
 # marking, and branch protection is arm64's), then checks what the package
-# holds: the program, both man pages, the units with /usr/bin written in,
-# the examples, and nothing under /usr/local.
+# holds: every file make install installs (the program, both man pages,
+# the units with /usr/bin written in, the examples, the network hooks),
+# and nothing under /usr/local.
 set -eu
 
 deb=$1
@@ -41,24 +42,28 @@ if ! hardening-check $skip "$tmp/root/usr/bin/ddnsupdate"; then
 	fail=1
 fi
 
-echo "== contents"
-expect() {
-	if [ -e "$tmp/root/$1" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1 is missing"
-		fail=1
-	fi
-}
-expect usr/bin/ddnsupdate
-expect usr/share/man/man1/ddnsupdate.1.gz
-expect usr/share/man/man5/ddnsupdate.json.5.gz
-expect usr/share/doc/ddnsupdate/copyright
-for f in README.md config.json original-config.json crontab \
-    ddnsupdate.service ddnsupdate.timer; do
-	expect "usr/share/doc/ddnsupdate/examples/$f"
-done
+echo "== contents: every file make install installs, and the copyright"
 units=$(find "$tmp/root" -path '*/systemd/system/ddnsupdate.*' | sort)
+unitdir=$(dirname "$(echo "$units" | head -n 1)")
+unitdir=${unitdir#"$tmp/root"}
+make -s -C "$(dirname "$0")/../.." install DESTDIR="$tmp/install" \
+    PREFIX=/usr UNITDIR="$unitdir" >/dev/null
+(cd "$tmp/install" && find . -type f | sort) >"$tmp/installed"
+missing=0
+while read -r f; do
+	# dh_compress compresses man pages and large documents
+	if [ ! -e "$tmp/root/$f" ] && [ ! -e "$tmp/root/$f.gz" ]; then
+		echo "FAIL $f (make install) is not in the package"
+		missing=1
+	fi
+done <"$tmp/installed"
+[ -e "$tmp/root/usr/share/doc/ddnsupdate/copyright" ] || missing=1
+if [ "$missing" -eq 0 ]; then
+	echo "ok   the $(wc -l <"$tmp/installed") files of make install" \
+	    "and the copyright"
+else
+	fail=1
+fi
 if [ "$(echo "$units" | wc -l)" -ne 2 ]; then
 	echo "FAIL the service and the timer, under systemd/system: $units"
 	fail=1
