@@ -33,4 +33,12 @@ const struct nlmsghdr *netlink_next(const void *buf, size_t len,
 enum status	 netlink_dump(int type, int af, unsigned char **buf,
 		    size_t *len, char *why, size_t whylen);
 
+/*
+ * 1 when the kernel's main routing table has a default route (a unicast
+ * route to ::/0 or 0.0.0.0/0, with or without a gateway) of family af in
+ * the dump buf (an RTM_GETROUTE dump, len bytes); 0 when it has none; -1
+ * when the dump is malformed.
+ */
+int		 netlink_has_default_route(const void *buf, size_t len, int af);
+
 #endif /* NETLINK_H */

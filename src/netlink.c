@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +171,36 @@ netlink_dump(int type, int af, unsigned char **buf, size_t *len, char *why,
 	if (rc == -1)
 		return ST_TEMPFAIL;
 	return ST_OK;	/* still interrupted after three: the last is used */
+}
+
+int
+netlink_has_default_route(const void *buf, size_t len, int af)
+{
+	const struct nlmsghdr *h;
+	const struct rtattr *rta;
+	struct rtmsg rt;
+	uint32_t table;
+	size_t off = 0;
+	int rleft, cut = 0;
+
+	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			break;
+		if (h->nlmsg_type != RTM_NEWROUTE)
+			continue;
+		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(rt)))
+			return -1;
+		memcpy(&rt, NLMSG_DATA(h), sizeof(rt));
+		table = rt.rtm_table;
+		rleft = (int)RTM_PAYLOAD(h);
+		for (rta = RTM_RTA(NLMSG_DATA(h)); RTA_OK(rta, rleft);
+		    rta = RTA_NEXT(rta, rleft))
+			if (rta->rta_type == RTA_TABLE &&
+			    RTA_PAYLOAD(rta) >= 4)
+				memcpy(&table, RTA_DATA(rta), 4);
+		if (rt.rtm_family == af && rt.rtm_dst_len == 0 &&
+		    rt.rtm_type == RTN_UNICAST && table == RT_TABLE_MAIN)
+			return 1;
+	}
+	return cut ? -1 : 0;
 }
