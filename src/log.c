@@ -236,21 +236,21 @@ url_without_query(struct buf *b, const char *s)
 	return s + n;
 }
 
-/* Secrets, escapes and control characters out: the first pass. */
+/*
+ * Escapes and control characters out: the first pass, before the secrets
+ * are looked for, since removing an escape sequence joins the text around
+ * it (a key cut in two by "\033[m" is whole again once it goes).
+ */
 static char *
 clean(const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	struct buf b = { NULL, 0, 0 };
-	const char *sec;
 	size_t n;
 
 	put(&b, "", 0);
 	while (*s != '\0') {
-		if ((sec = secret_at((const char *)s)) != NULL) {
-			put(&b, "[secret]", 8);
-			s += strlen(sec);
-		} else if (*s == 0x1b || *s == 0x9b) {
+		if (*s == 0x1b || *s == 0x9b) {
 			s += escape_len(s);
 		} else if (*s == '\n' || *s == '\r' || *s == '\t') {
 			if (b.len > 0 && b.p[b.len - 1] != ' ')
@@ -278,21 +278,31 @@ clean(const char *text)
 char *
 log_scrub(const char *text)
 {
-	struct buf b = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0 }, u = { NULL, 0, 0 };
 	char *clean_text;
-	const char *s;
+	const char *s, *sec;
 
 	clean_text = clean(text);
 	put(&b, "", 0);
 	for (s = clean_text; *s != '\0';) {
-		if (strncasecmp(s, "https://", 8) == 0 ||
-		    strncasecmp(s, "http://", 7) == 0)
-			s = url_without_query(&b, s);
-		else
+		if ((sec = secret_at(s)) != NULL) {
+			put(&b, "[secret]", 8);
+			s += strlen(sec);
+		} else
 			put(&b, s++, 1);
 	}
-	free(clean_text);
-	return b.p;
+	/* last, as it only removes: the query strings */
+	put(&u, "", 0);
+	for (s = b.p; *s != '\0';) {
+		if (strncasecmp(s, "https://", 8) == 0 ||
+		    strncasecmp(s, "http://", 7) == 0)
+			s = url_without_query(&u, s);
+		else
+			put(&u, s++, 1);
+	}
+	freezero_str(clean_text);
+	freezero_str(b.p);
+	return u.p;
 }
 
 /*
