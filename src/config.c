@@ -10,10 +10,13 @@
  * form.  Validation is strict and reports every problem, one line each,
  * naming the key as a path ("records[1].ttl"), so that --check-config shows
  * the whole list at once.  The key comes from exactly one source, the first
- * present of: api_key, api_key_file, $CREDENTIALS_DIRECTORY/api_key,
- * $DDNSUPDATE_API_KEY.  A file that holds the key and that "other" may read
- * or write is refused with the chmod that fixes it; group access is a
- * warning.
+ * present of: $CREDENTIALS_DIRECTORY/api_key (the systemd service's own
+ * credential), api_key, api_key_file, $DDNSUPDATE_API_KEY.  Whether each
+ * file may be trusted is files.c's to say: the configuration and ca_file
+ * must not be writable by group or others, a file that holds the key must
+ * not be open to others at all, and a key its group may read is fine
+ * (--check-config notes it).  A JSON syntax error says where, and what
+ * JSON expected there.
  */
 
 #include <sys/stat.h>

@@ -40,6 +40,7 @@ static char	*secrets[SECRETS_MAX];
 struct reported {
 	char	*line;
 	time_t	 when;		/* last printed */
+	bool	 held;		/* held back in this run */
 };
 static struct reported	 prev[REPORT_MAX], cur[REPORT_MAX];
 static size_t		 nprev, ncur;
@@ -320,7 +321,7 @@ held_back(const char *line)
 		return 0;
 	for (i = 0; i < ncur; i++)
 		if (strcmp(cur[i].line, line) == 0)
-			return 0;	/* twice in one run: print both */
+			return cur[i].held;	/* again in this run: alike */
 	for (i = 0; i < nprev; i++)
 		if (strcmp(prev[i].line, line) == 0 && !verbose_opt &&
 		    report_interval > 0 && prev[i].when <= report_now &&
@@ -332,6 +333,7 @@ held_back(const char *line)
 	if (ncur < REPORT_MAX) {
 		cur[ncur].line = xstrdup(line);
 		cur[ncur].when = when;
+		cur[ncur].held = hold;
 		ncur++;
 	}
 	return hold;

@@ -92,6 +92,30 @@ class RepeatedFailures(Case):
         self.assertRun(res, 0, err="", out=LINE + "home.example.com A: works "
                        f"again (failing since {since})\n")
 
+    def test_the_same_failure_of_several_records_is_held_back_whole(self):
+        for name in ("a", "b"):
+            self.sim.add_record(self.zone, f"{name}.example.com", "A", OLD)
+        conf = self.config(records=[{"name": "home.example.com"},
+                                    {"name": "a.example.com"},
+                                    {"name": "b.example.com"}])
+        self.sim.add_fault("GET", r"/domains$", 503, times=None)
+        res = self.run_ddns(conf=conf)
+        self.assertEqual(res.rc, 75, res)
+        self.assertTrue(res.err, res)
+        res = self.run_ddns(conf=conf)
+        self.assertRun(res, 75, out="", err="")
+
+    def test_a_refused_login_is_asked_and_said_once(self):
+        self.write(self.keyfile, "a-wrong-key\n", 0o600)
+        conf = self.config(records=[{"name": "home.example.com"},
+                                    {"name": "a.example.com"},
+                                    {"name": "b.example.com"}])
+        res = self.run_ddns(conf=conf)
+        self.assertRun(res, 77, out="", err_re="Username or api key is "
+                       "invalid")
+        self.assertOneMessage(res)
+        self.assertEqual(len(self.sim.requests("POST", "/tokens$")), 1)
+
     def test_quiet_silences_the_recovery_line(self):
         self.break_sources()
         self.run_ddns()

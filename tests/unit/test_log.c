@@ -213,6 +213,7 @@ test_repeats(void **state)
 	capture_begin(&cap);
 	log_err("old failure");		/* older than the interval */
 	log_err("recent failure");	/* held back */
+	log_err("recent failure");	/* held back again (three records) */
 	log_warn("recent warning");	/* held back */
 	log_err("future");		/* a time after now is not believed */
 	log_err("new failure");
