@@ -29,6 +29,10 @@ struct dns_session {
 	bool			 authed;	/* a token was obtained in this
 						   run: use it, even if a
 						   skewed clock calls it old */
+	enum status		 auth_failed;	/* an authentication failed in
+						   this run: every request
+						   fails so, without asking
+						   again (ST_OK: none did) */
 	bool			 reauthed;	/* the one fresh authentication
 						   after a 401 is spent */
 	bool			 backoff_said;	/* the wait was reported */

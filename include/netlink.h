@@ -9,6 +9,7 @@
 
 #include <linux/netlink.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ddnsupdate.h"
 
@@ -32,5 +33,32 @@ const struct nlmsghdr *netlink_next(const void *buf, size_t len,
  */
 enum status	 netlink_dump(int type, int af, unsigned char **buf,
 		    size_t *len, char *why, size_t whylen);
+
+/* What one RTM_NEWROUTE message says, of what the program uses. */
+struct netlink_route {
+	int			 family;	/* AF_INET, AF_INET6 */
+	int			 dst_len;	/* 0: a default route */
+	int			 type;		/* RTN_UNICAST, ... */
+	uint32_t		 table;		/* RT_TABLE_MAIN, ... */
+	uint32_t		 metric;
+	const unsigned char	*gateway4;	/* IPv4 gateway (the first hop
+						   of a multipath route), in
+						   the message, or NULL */
+};
+
+/*
+ * Reads the route message h into *r.  Returns 0, or -1 when it is cut
+ * short or an attribute overruns it.
+ */
+int		 netlink_route(const struct nlmsghdr *h,
+		    struct netlink_route *r);
+
+/*
+ * 1 when the kernel's main routing table has a default route (a unicast
+ * route to ::/0 or 0.0.0.0/0, with or without a gateway) of family af in
+ * the dump buf (an RTM_GETROUTE dump, len bytes); 0 when it has none; -1
+ * when the dump is malformed.
+ */
+int		 netlink_has_default_route(const void *buf, size_t len, int af);
 
 #endif /* NETLINK_H */

@@ -70,13 +70,37 @@ member_text(const cJSON *obj, const char *key)
 	    it->valuestring : NULL;
 }
 
+/*
+ * Appends part to buf (*used bytes so far), after sep unless it is the
+ * first, without the one final period a sentence of the API ends with:
+ * the parts are joined, and the whole is embedded in a line of ours
+ * ("...; check the key"), so "invalid.; check" never happens.  An
+ * ellipsis stays.
+ */
+static void
+append_part(char *buf, size_t len, size_t *used, const char *sep,
+    const char *part)
+{
+	size_t n = strlen(part);
+	int w;
+
+	if (*used >= len)
+		return;
+	if (n >= 1 && part[n - 1] == '.' && (n < 2 || part[n - 2] != '.'))
+		n--;
+	w = snprintf(buf + *used, len - *used, "%s%.*s", *used > 0 ? sep : "",
+	    (int)n, part);
+	if (w > 0)
+		*used += (size_t)w;
+}
+
 void
 api_error_message(const struct http_response *resp, char *buf, size_t len)
 {
 	const cJSON *f, *list, *it;
 	const char *msg, *details;
 	cJSON *root;
-	size_t used;
+	size_t used = 0;
 
 	snprintf(buf, len, "(no message)");
 	if ((root = cJSON_ParseWithLength(resp->body, resp->len)) == NULL)
@@ -88,22 +112,18 @@ api_error_message(const struct http_response *resp, char *buf, size_t len)
 	list = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(f, "validationErrors"),
 	    "messages");
-	if (msg != NULL && details != NULL && strcmp(msg, details) != 0)
-		snprintf(buf, len, "%s: %s", msg, details);
-	else if (msg != NULL || details != NULL)
-		snprintf(buf, len, "%s", msg != NULL ? msg : details);
-	else if (cJSON_IsArray(list)) {
-		buf[0] = '\0';
-		used = 0;
-		cJSON_ArrayForEach(it, list) {
-			if (!cJSON_IsString(it) || used >= len)
-				continue;
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    used > 0 ? "; " : "", it->valuestring);
-		}
-		if (buf[0] == '\0')
-			snprintf(buf, len, "(no message)");
-	}
+	buf[0] = '\0';
+	if (msg != NULL)
+		append_part(buf, len, &used, "", msg);
+	if (details != NULL && (msg == NULL || strcmp(msg, details) != 0))
+		append_part(buf, len, &used, ": ", details);
+	if (msg == NULL && details == NULL && cJSON_IsArray(list))
+		cJSON_ArrayForEach(it, list)
+			if (cJSON_IsString(it))
+				append_part(buf, len, &used, "; ",
+				    it->valuestring);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "(no message)");
 out:
 	cJSON_Delete(root);	/* log.c makes it one printable line */
 }

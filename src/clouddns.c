@@ -55,42 +55,50 @@ static void dns_err(const struct dns_session *, const char *, ...)
 static void dns_info(const struct dns_session *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* log_err, saying first what the session works on (s->what). */
+/*
+ * The text of a message, with what the session works on (s->what) first;
+ * caller frees.
+ */
+static char *
+with_what(const struct dns_session *s, const char *fmt, va_list ap)
+{
+	char *msg, *line;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = xstrdup(fmt);
+	if (s->what == NULL)
+		return msg;
+	line = xasprintf("%s: %s", s->what, msg);
+	free(msg);
+	return line;
+}
+
 static void
 dns_err(const struct dns_session *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *line;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		msg = NULL;
+	line = with_what(s, fmt, ap);
 	va_end(ap);
-	if (s->what != NULL)
-		log_err("%s: %s", s->what, msg != NULL ? msg : fmt);
-	else
-		log_err("%s", msg != NULL ? msg : fmt);
-	free(msg);
+	log_err("%s", line);
+	free(line);
 }
 
-/* log_info, likewise. */
 static void
 dns_info(const struct dns_session *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *line;
 
 	if (!log_is_verbose())
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		msg = NULL;
+	line = with_what(s, fmt, ap);
 	va_end(ap);
-	if (s->what != NULL)
-		log_info("%s: %s", s->what, msg != NULL ? msg : fmt);
-	else
-		log_info("%s", msg != NULL ? msg : fmt);
-	free(msg);
+	log_info("%s", line);
+	free(line);
 }
 
 void
@@ -214,6 +222,8 @@ call(struct dns_session *s, const char *method, const char *path,
 
 	memset(resp, 0, sizeof(*resp));
 	*urlp = NULL;
+	if (s->auth_failed != ST_OK)
+		return s->auth_failed;	/* said once, by the first try */
 	if (s->st->backoff_until > s->now) {
 		if (!s->backoff_said) {
 			iso8601_format(s->st->backoff_until, when,
@@ -228,7 +238,7 @@ call(struct dns_session *s, const char *method, const char *path,
 		s->requests++;
 		if ((st = identity_authenticate(s->cf, s->st, s->now)) !=
 		    ST_OK)
-			return st;
+			return s->auth_failed = st;
 		s->authed = true;
 	}
 	memset(&req, 0, sizeof(req));
@@ -259,7 +269,7 @@ call(struct dns_session *s, const char *method, const char *path,
 		s->requests++;
 		if ((st = identity_authenticate(s->cf, s->st, s->now)) !=
 		    ST_OK)
-			return st;
+			return s->auth_failed = st;
 	}
 }
 

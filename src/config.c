@@ -10,15 +10,19 @@
  * form.  Validation is strict and reports every problem, one line each,
  * naming the key as a path ("records[1].ttl"), so that --check-config shows
  * the whole list at once.  The key comes from exactly one source, the first
- * present of: api_key, api_key_file, $CREDENTIALS_DIRECTORY/api_key,
- * $DDNSUPDATE_API_KEY.  A file that holds the key and that "other" may read
- * or write is refused with the chmod that fixes it; group access is a
- * warning.
+ * present of: $CREDENTIALS_DIRECTORY/api_key (the systemd service's own
+ * credential), api_key, api_key_file, $DDNSUPDATE_API_KEY.  Whether each
+ * file may be trusted is files.c's to say: the configuration and ca_file
+ * must not be writable by group or others, a file that holds the key must
+ * not be open to others at all, and a key its group may read is fine
+ * (--check-config notes it).  A JSON syntax error says where, and what
+ * JSON expected there.
  */
 
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -250,6 +254,17 @@ get_bool(struct checker *ck, const cJSON *obj, const char *key, bool *out)
 	*out = cJSON_IsTrue(it);
 }
 
+/* For a name with letters beyond ASCII: how to write it for DNS. */
+static const char *
+idn_hint(const char *name)
+{
+	for (; *name != '\0'; name++)
+		if ((unsigned char)*name >= 0x80)
+			return "; write an internationalised name in its ASCII "
+			    "\"xn--\" form, which idn2(1) prints";
+	return "";
+}
+
 /* Lower case, without the trailing dot; caller frees. */
 static char *
 normal_name(const char *name)
@@ -411,7 +426,8 @@ parse_record(struct checker *ck, const cJSON *obj, size_t idx,
 		if (cJSON_GetObjectItemCaseSensitive(obj, "name") == NULL)
 			bad(ck, "%sname: required", prefix);
 	} else if (!config_fqdn_valid(s)) {
-		bad(ck, "%sname: \"%s\" is not a valid domain name", prefix, s);
+		bad(ck, "%sname: \"%s\" is not a valid domain name%s", prefix,
+		    s, idn_hint(s));
 	} else
 		rc->name = normal_name(s);
 	free(s);
@@ -427,8 +443,8 @@ parse_record(struct checker *ck, const cJSON *obj, size_t idx,
 	get_long(ck, obj, "ttl", prefix, TTL_MIN, TTL_MAX, &rc->ttl);
 	if ((s = get_string(ck, obj, "domain", prefix)) != NULL) {
 		if (!config_fqdn_valid(s))
-			bad(ck, "%sdomain: \"%s\" is not a valid domain name",
-			    prefix, s);
+			bad(ck, "%sdomain: \"%s\" is not a valid domain name%s",
+			    prefix, s, idn_hint(s));
 		else {
 			rc->domain = normal_name(s);
 			len = rc->name != NULL ? strlen(rc->name) : 0;
@@ -518,7 +534,7 @@ parse_original(struct checker *ck, const cJSON *root, struct config *cf)
 				rc->name = normal_name(s);
 			else
 				bad(ck, "record.name: \"%s\" is not a valid "
-				    "domain name", s);
+				    "domain name%s", s, idn_hint(s));
 			free(s);
 		}
 		get_long(ck, rec, "ttl", "record.", TTL_MIN, TTL_MAX, &rc->ttl);
@@ -527,6 +543,81 @@ parse_original(struct checker *ck, const cJSON *root, struct config *cf)
 	    cJSON_GetObjectItemCaseSensitive(root, "record_id") == NULL &&
 	    (rec == NULL || cJSON_GetObjectItemCaseSensitive(rec, "id") == NULL))
 		bad(ck, "record_id: required (or give \"records\")");
+}
+
+/*
+ * What a JSON text lacks where cJSON stopped reading it (at off), for the
+ * message: the mistakes people make by hand.
+ */
+static const char *
+json_expected(const char *text, size_t len, size_t *offp)
+{
+	char stack[64], cur, prev, before_word, inner = '\0';
+	size_t i, q, w, depth = 0, off = *offp, comma = len;
+	int in_string = 0;
+
+	/* strings, and the brackets open where cJSON stopped and at the end */
+	for (i = 0; i < len; i++) {
+		if (i == off)
+			inner = depth > 0 && depth <= sizeof(stack) ?
+			    stack[depth - 1] : '\0';
+		if (in_string) {
+			if (text[i] == '\\')
+				i++;
+			else if (text[i] == '"')
+				in_string = 0;
+		} else if (text[i] == '"')
+			in_string = 1;
+		else if (text[i] == ',' && comma == len) {
+			for (q = i + 1; q < len && strchr(" \t\r\n", text[q]) !=
+			    NULL; q++)
+				;
+			if (q < len && (text[q] == '}' || text[q] == ']') &&
+			    q <= off + 1)
+				comma = i;	/* the first trailing comma */
+		} else if (text[i] == '{' || text[i] == '[') {
+			if (depth < sizeof(stack))
+				stack[depth] = text[i];
+			depth++;
+		} else if ((text[i] == '}' || text[i] == ']') && depth > 0)
+			depth--;
+	}
+	if (in_string)
+		return "a string that is never closed (a missing \")";
+	if (comma < len) {
+		*offp = comma;
+		return "a comma before a closing bracket: JSON allows no "
+		    "trailing comma";
+	}
+	if (strspn(text, " \t\r\n") >= len)
+		return "the file is empty";
+	cur = off < len ? text[off] : '\0';
+	for (q = off; q > 0 && strchr(" \t\r\n", text[q - 1]) != NULL; q--)
+		;
+	prev = q > 0 ? text[q - 1] : '\0';
+	/* the character before the bare word cJSON stopped in or after */
+	for (w = off; w > 0 && (isalnum((unsigned char)text[w - 1]) ||
+	    text[w - 1] == '_'); w--)
+		;
+	for (; w > 0 && strchr(" \t\r\n", text[w - 1]) != NULL; w--)
+		;
+	before_word = w > 0 ? text[w - 1] : '\0';
+	if (cur == '\'' || prev == '\'')
+		return "strings and keys take double quotes (\"), not single "
+		    "ones";
+	if (depth > 0 && off + 1 >= len)
+		return "the text ends before its closing } or ]";
+	if (cur == '\0')
+		return "the text is empty or ends too early";
+	if (inner == '{' && (before_word == '{' || before_word == ',') &&
+	    cur != '"')
+		return "keys take double quotes: \"key\": value";
+	if (prev == '"' || prev == '}' || prev == ']' ||
+	    (prev >= '0' && prev <= '9') || prev == 'e' || prev == 'l')
+		return "expected a ',' between two members, or a ':' after a "
+		    "key";
+	return "expected a value: a string in double quotes, a number, true, "
+	    "false, null, { ... } or [ ... ]";
 }
 
 /* "line L, column C" of the byte at off. */
@@ -574,13 +665,13 @@ config_parse(const char *text, size_t len, const char *path,
     struct config *cf)
 {
 	struct checker ck = { path, 0 };
-	const char *end = NULL;
+	const char *end = NULL, *hint;
 	cJSON *root;
 	const cJSON *it;
 	char why[256];
 	int line, col, fam;
 	long quorum;
-	size_t i;
+	size_t i, off;
 
 	memset(cf, 0, sizeof(*cf));
 	cf->path = xstrdup(path);
@@ -599,8 +690,21 @@ config_parse(const char *text, size_t len, const char *path,
 	if ((root = cJSON_ParseWithLengthOpts(text, len, &end, 0)) == NULL) {
 		if (end == NULL || end < text || end > text + len)
 			end = text + len;
+		off = (size_t)(end - text);
+		hint = json_expected(text, len, &off);
+		position(text, off, &line, &col);
+		bad(&ck, "line %d, column %d: not valid JSON: %s", line, col,
+		    hint);
+		return ST_CONFIG;
+	}
+	while (end < text + len && (*end == ' ' || *end == '\t' ||
+	    *end == '\n' || *end == '\r'))
+		end++;
+	if (end < text + len) {
 		position(text, (size_t)(end - text), &line, &col);
-		bad(&ck, "line %d, column %d: not valid JSON", line, col);
+		bad(&ck, "line %d, column %d: not valid JSON: text after the "
+		    "end of the object (one } too many?)", line, col);
+		cJSON_Delete(root);
 		return ST_CONFIG;
 	}
 	if (!cJSON_IsObject(root)) {

@@ -17,6 +17,7 @@
  * source is asked once per run, never retried.
  */
 
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "ipdetect.h"
 #include "log.h"
 #include "natpmp.h"
+#include "netlink.h"
 
 enum status
 ipdetect_source_parse(const char *text, enum family fam, struct source *src,
@@ -217,6 +219,40 @@ count(const struct config *cf, enum family fam, struct tally *t,
 	return votes >= (size_t)cf->ip_quorum;
 }
 
+/*
+ * When no source answered: whether the host has any connectivity of the
+ * family at all, said with what to do, or "" when it seems to have.  A
+ * host without a default route of the family is not connected; an IPv6
+ * host without any global IPv6 address has no IPv6 (IPv4 hosts behind NAT
+ * routinely hold none, so only the route tells for IPv4).
+ */
+static const char *
+connectivity(enum family fam)
+{
+	unsigned char *buf;
+	char addr[INET6_ADDRSTRLEN], why[256];
+	size_t len;
+	int route;
+
+	if (netlink_dump(RTM_GETROUTE, family_af(fam), &buf, &len, why,
+	    sizeof(why)) != ST_OK)
+		return "";
+	route = netlink_has_default_route(buf, len, family_af(fam));
+	free(buf);
+	if (route == 0)
+		return fam == FAM_V6 ? "; this host has no IPv6 default route: "
+		    "no IPv6 connectivity (if it never has any, remove the "
+		    "AAAA records from the configuration)" : "; this host has "
+		    "no IPv4 default route: it is not connected to a network "
+		    "now";
+	if (fam == FAM_V6 && iface_ask("*", FAM_V6, false, addr, why,
+	    sizeof(why)) != ST_OK)
+		return "; this host has no global IPv6 address: no IPv6 "
+		    "connectivity (if it never has any, remove the AAAA "
+		    "records from the configuration)";
+	return "";
+}
+
 /* The outcome once the answers are counted: out, or the logged failure. */
 static enum status
 conclude(const struct config *cf, enum family fam, const struct tally *t,
@@ -229,7 +265,8 @@ conclude(const struct config *cf, enum family fam, const struct tally *t,
 	}
 	if (t->n == 0)
 		log_err("no %s address could be detected: every source failed "
-		    "(last %s)", family_name(fam), t->last);
+		    "(last %s)%s", family_name(fam), t->last,
+		    connectivity(fam));
 	else
 		log_err("the %s sources disagree: no address was given by %d "
 		    "of them (at most %zu agreed); nothing is published",

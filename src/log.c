@@ -40,6 +40,7 @@ static char	*secrets[SECRETS_MAX];
 struct reported {
 	char	*line;
 	time_t	 when;		/* last printed */
+	bool	 held;		/* held back in this run */
 };
 static struct reported	 prev[REPORT_MAX], cur[REPORT_MAX];
 static size_t		 nprev, ncur;
@@ -236,21 +237,21 @@ url_without_query(struct buf *b, const char *s)
 	return s + n;
 }
 
-/* Secrets, escapes and control characters out: the first pass. */
+/*
+ * Escapes and control characters out: the first pass, before the secrets
+ * are looked for, since removing an escape sequence joins the text around
+ * it (a key cut in two by "\033[m" is whole again once it goes).
+ */
 static char *
 clean(const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	struct buf b = { NULL, 0, 0 };
-	const char *sec;
 	size_t n;
 
 	put(&b, "", 0);
 	while (*s != '\0') {
-		if ((sec = secret_at((const char *)s)) != NULL) {
-			put(&b, "[secret]", 8);
-			s += strlen(sec);
-		} else if (*s == 0x1b || *s == 0x9b) {
+		if (*s == 0x1b || *s == 0x9b) {
 			s += escape_len(s);
 		} else if (*s == '\n' || *s == '\r' || *s == '\t') {
 			if (b.len > 0 && b.p[b.len - 1] != ' ')
@@ -278,21 +279,31 @@ clean(const char *text)
 char *
 log_scrub(const char *text)
 {
-	struct buf b = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0 }, u = { NULL, 0, 0 };
 	char *clean_text;
-	const char *s;
+	const char *s, *sec;
 
 	clean_text = clean(text);
 	put(&b, "", 0);
 	for (s = clean_text; *s != '\0';) {
-		if (strncasecmp(s, "https://", 8) == 0 ||
-		    strncasecmp(s, "http://", 7) == 0)
-			s = url_without_query(&b, s);
-		else
+		if ((sec = secret_at(s)) != NULL) {
+			put(&b, "[secret]", 8);
+			s += strlen(sec);
+		} else
 			put(&b, s++, 1);
 	}
-	free(clean_text);
-	return b.p;
+	/* last, as it only removes: the query strings */
+	put(&u, "", 0);
+	for (s = b.p; *s != '\0';) {
+		if (strncasecmp(s, "https://", 8) == 0 ||
+		    strncasecmp(s, "http://", 7) == 0)
+			s = url_without_query(&u, s);
+		else
+			put(&u, s++, 1);
+	}
+	freezero_str(clean_text);
+	freezero_str(b.p);
+	return u.p;
 }
 
 /*
@@ -310,7 +321,7 @@ held_back(const char *line)
 		return 0;
 	for (i = 0; i < ncur; i++)
 		if (strcmp(cur[i].line, line) == 0)
-			return 0;	/* twice in one run: print both */
+			return cur[i].held;	/* again in this run: alike */
 	for (i = 0; i < nprev; i++)
 		if (strcmp(prev[i].line, line) == 0 && !verbose_opt &&
 		    report_interval > 0 && prev[i].when <= report_now &&
@@ -322,6 +333,7 @@ held_back(const char *line)
 	if (ncur < REPORT_MAX) {
 		cur[ncur].line = xstrdup(line);
 		cur[ncur].when = when;
+		cur[ncur].held = hold;
 		ncur++;
 	}
 	return hold;

@@ -1102,9 +1102,9 @@ main(int argc, char *argv[])
 	log_init(opt.quiet, opt.verbose, opt.use_syslog);
 	now = time(NULL);
 
-	if ((st = config_load(config_path(&opt), opt.check_config ?
-	    CONFIG_NOTES : opt.status || opt.detect ? CONFIG_NO_KEY : 0,
-	    &cf)) != ST_OK)
+	if ((st = config_load(config_path(&opt), opt.check_config &&
+	    !opt.quiet ? CONFIG_NOTES : opt.status || opt.detect ?
+	    CONFIG_NO_KEY : 0, &cf)) != ST_OK)
 		goto out;
 	if (opt.check_config)
 		st = check_config(&opt, &cf);

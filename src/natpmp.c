@@ -83,37 +83,15 @@ natpmp_parse(const unsigned char *buf, size_t len, char *out, char *why,
 	return ST_OK;
 }
 
-/* The first hop of an RTA_MULTIPATH payload that has a gateway. */
-static const unsigned char *
-first_hop(const struct rtattr *mp)
-{
-	const struct rtnexthop *nh;
-	const struct rtattr *rta;
-	int left = (int)RTA_PAYLOAD(mp), rleft;
-
-	for (nh = RTA_DATA(mp); left >= (int)sizeof(*nh) &&
-	    nh->rtnh_len >= sizeof(*nh) && nh->rtnh_len <= left;
-	    left -= (int)RTNH_ALIGN(nh->rtnh_len), nh = RTNH_NEXT(nh)) {
-		rleft = nh->rtnh_len - (int)sizeof(*nh);
-		for (rta = RTNH_DATA(nh); RTA_OK(rta, rleft);
-		    rta = RTA_NEXT(rta, rleft))
-			if (rta->rta_type == RTA_GATEWAY &&
-			    RTA_PAYLOAD(rta) == 4)
-				return RTA_DATA(rta);
-	}
-	return NULL;
-}
-
 int
 natpmp_gateway_parse(const void *buf, size_t len, char *out)
 {
 	const struct nlmsghdr *h;
-	const struct rtattr *rta;
-	const unsigned char *gw, *best = NULL;
-	struct rtmsg rt;
-	uint32_t table, metric, best_metric = 0;
+	const unsigned char *best = NULL;
+	struct netlink_route r;
+	uint32_t best_metric = 0;
 	size_t off = 0;
-	int rleft, cut = 0;
+	int cut = 0;
 
 	out[0] = '\0';
 	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
@@ -121,36 +99,15 @@ natpmp_gateway_parse(const void *buf, size_t len, char *out)
 			break;
 		if (h->nlmsg_type != RTM_NEWROUTE)
 			continue;
-		if (h->nlmsg_len < NLMSG_LENGTH(sizeof(rt)))
+		if (netlink_route(h, &r) == -1)
 			return -1;
-		memcpy(&rt, NLMSG_DATA(h), sizeof(rt));
-		table = rt.rtm_table;
-		metric = 0;
-		gw = NULL;
-		rleft = (int)RTM_PAYLOAD(h);
-		for (rta = RTM_RTA(NLMSG_DATA(h)); RTA_OK(rta, rleft);
-		    rta = RTA_NEXT(rta, rleft)) {
-			if (rta->rta_type == RTA_TABLE &&
-			    RTA_PAYLOAD(rta) >= 4)
-				memcpy(&table, RTA_DATA(rta), 4);
-			else if (rta->rta_type == RTA_PRIORITY &&
-			    RTA_PAYLOAD(rta) >= 4)
-				memcpy(&metric, RTA_DATA(rta), 4);
-			else if (rta->rta_type == RTA_GATEWAY &&
-			    RTA_PAYLOAD(rta) == 4)
-				gw = RTA_DATA(rta);
-			else if (rta->rta_type == RTA_MULTIPATH && gw == NULL)
-				gw = first_hop(rta);
-		}
-		if (rleft >= (int)sizeof(*rta))
-			return -1;	/* an attribute overruns the message */
-		if (rt.rtm_family != AF_INET || rt.rtm_dst_len != 0 ||
-		    rt.rtm_type != RTN_UNICAST || table != RT_TABLE_MAIN ||
-		    gw == NULL)
+		if (r.family != AF_INET || r.dst_len != 0 ||
+		    r.type != RTN_UNICAST || r.table != RT_TABLE_MAIN ||
+		    r.gateway4 == NULL)
 			continue;
-		if (best == NULL || metric < best_metric) {
-			best = gw;
-			best_metric = metric;
+		if (best == NULL || r.metric < best_metric) {
+			best = r.gateway4;
+			best_metric = r.metric;
 		}
 	}
 	if (cut)

@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +171,79 @@ netlink_dump(int type, int af, unsigned char **buf, size_t *len, char *why,
 	if (rc == -1)
 		return ST_TEMPFAIL;
 	return ST_OK;	/* still interrupted after three: the last is used */
+}
+
+/* The first hop of an RTA_MULTIPATH payload with an IPv4 gateway. */
+static const unsigned char *
+first_hop(const struct rtattr *mp)
+{
+	const struct rtnexthop *nh;
+	const struct rtattr *rta;
+	int left = (int)RTA_PAYLOAD(mp), rleft;
+
+	for (nh = RTA_DATA(mp); left >= (int)sizeof(*nh) &&
+	    nh->rtnh_len >= sizeof(*nh) && nh->rtnh_len <= left;
+	    left -= (int)RTNH_ALIGN(nh->rtnh_len), nh = RTNH_NEXT(nh)) {
+		rleft = nh->rtnh_len - (int)sizeof(*nh);
+		for (rta = RTNH_DATA(nh); RTA_OK(rta, rleft);
+		    rta = RTA_NEXT(rta, rleft))
+			if (rta->rta_type == RTA_GATEWAY &&
+			    RTA_PAYLOAD(rta) == 4)
+				return RTA_DATA(rta);
+	}
+	return NULL;
+}
+
+int
+netlink_route(const struct nlmsghdr *h, struct netlink_route *r)
+{
+	const struct rtattr *rta;
+	struct rtmsg rt;
+	int rleft;
+
+	memset(r, 0, sizeof(*r));
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(rt)))
+		return -1;
+	memcpy(&rt, NLMSG_DATA(h), sizeof(rt));
+	r->family = rt.rtm_family;
+	r->dst_len = rt.rtm_dst_len;
+	r->type = rt.rtm_type;
+	r->table = rt.rtm_table;
+	rleft = (int)RTM_PAYLOAD(h);
+	for (rta = RTM_RTA(NLMSG_DATA(h)); RTA_OK(rta, rleft);
+	    rta = RTA_NEXT(rta, rleft)) {
+		if (rta->rta_type == RTA_TABLE && RTA_PAYLOAD(rta) >= 4)
+			memcpy(&r->table, RTA_DATA(rta), 4);
+		else if (rta->rta_type == RTA_PRIORITY && RTA_PAYLOAD(rta) >= 4)
+			memcpy(&r->metric, RTA_DATA(rta), 4);
+		else if (rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD(rta) == 4)
+			r->gateway4 = RTA_DATA(rta);
+		else if (rta->rta_type == RTA_MULTIPATH && r->gateway4 == NULL)
+			r->gateway4 = first_hop(rta);
+	}
+	if (rleft >= (int)sizeof(*rta))
+		return -1;	/* an attribute overruns the message */
+	return 0;
+}
+
+int
+netlink_has_default_route(const void *buf, size_t len, int af)
+{
+	const struct nlmsghdr *h;
+	struct netlink_route r;
+	size_t off = 0;
+	int cut = 0;
+
+	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			break;
+		if (h->nlmsg_type != RTM_NEWROUTE)
+			continue;
+		if (netlink_route(h, &r) == -1)
+			return -1;
+		if (r.family == af && r.dst_len == 0 &&
+		    r.type == RTN_UNICAST && r.table == RT_TABLE_MAIN)
+			return 1;
+	}
+	return cut ? -1 : 0;
 }

@@ -14,6 +14,7 @@
 # DEPS_CFLAGS and DEPS_LIBS from the top-level Makefile.
 
 FUZZ_TARGETS = fuzz_config fuzz_state fuzz_echo fuzz_identity fuzz_job \
+	       fuzz_scrub \
 	       fuzz_iface fuzz_natpmp
 FUZZ_CC	?= clang
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

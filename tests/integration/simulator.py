@@ -17,6 +17,7 @@ throwaway CA made by the openssl command-line tool:
   The post-2021 behaviour is the default (string ids, 403 for a GET or
   DELETE with a body, B.0, B.1); the 2018 one (numeric ids, 404 for an
   empty search) is behind switches.
+- A health-check service at /ping/... (ping_url), answering 200 "OK".
 - Plain-text address "echo" services at /echo/{name}, with delays, trickled
   bodies, dropped connections and arbitrary status codes; also over plain
   HTTP on 127.0.0.1 and over IPv6.
@@ -539,7 +540,12 @@ class Simulator:
 
     def rackspace_requests(self):
         return [e for e in self.requests()
-                if not e["path"].startswith("/echo/")]
+                if not e["path"].startswith(("/echo/", "/ping/"))]
+
+    def ping_url(self, name="check"):
+        """A health-check URL (Healthchecks convention: /ping/NAME/STATUS
+        answers 200)."""
+        return f"{self._v4.base_url}/ping/{quote(name)}"
 
     def clear_log(self):
         with self._lock:
@@ -579,6 +585,8 @@ class Simulator:
         path = request.path
         if path.startswith("/echo/"):
             return self._echo(request)
+        if path.startswith("/ping/"):
+            return text_reply(200, "OK")    # a Healthchecks-like service
         if path == "/v2.0" or path.startswith("/v2.0/"):
             return self._identity(request)
         if path.startswith("/v1.0/"):

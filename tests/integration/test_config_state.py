@@ -17,8 +17,10 @@ class BadConfig(Case):
         path = self.write(os.path.join(self.dir, "bad.json"),
                           '{\n  "username": "jdoe",\n  "records": [,]\n}\n')
         res = self.run_ddns(conf=path)
+        # issue 10: the message says what JSON expected there
         self.assertRun(res, 78, out="", err=f"ddnsupdate: {path}: line 3, "
-                       "column 15: not valid JSON\n")
+                       "column 15: not valid JSON: a comma before a closing "
+                       "bracket: JSON allows no trailing comma\n")
         self.assertEqual(self.sim.requests(), [])
 
     def test_world_readable_config_holding_the_key_is_78(self):

@@ -407,6 +407,45 @@ class Mixed(NetnsCase):
         self.assertEqual(self.echo_calls(), [])
 
 
+class NoConnectivity(NetnsCase):
+    """Issue 10: a family with no connectivity at all says so, with what
+    to do, instead of failing every run as if a service were down."""
+
+    def test_no_ipv6_default_route_says_so(self):
+        conf = self.sources(ipv6=["https://[2a02:1234::9]/ip"], timeout=2)
+        res = self.run_ddns(conf=conf)
+        self.assertRun(res, 75, out="", err_re=r"^ddnsupdate: no IPv6 "
+                       r"address could be detected: every source failed "
+                       r"\(.*\); this host has no IPv6 default route: no "
+                       r"IPv6 connectivity \(if it never has any, remove "
+                       r"the AAAA records from the configuration\)$")
+        self.assertOneMessage(res)
+
+    def test_a_route_but_no_global_ipv6_address_says_so(self):
+        self.ns.sh("ip -6 addr add fd00:1::2/64 dev v0 nodad; "
+                   "ip -6 route add default via fd00:1::1 dev v0")
+        conf = self.sources(ipv6=["https://[2a02:1234::9]/ip"], timeout=2)
+        res = self.run_ddns(conf=conf)
+        self.assertRun(res, 75, out="", err_re=r"; this host has no global "
+                       r"IPv6 address: no IPv6 connectivity")
+
+    def test_no_ipv4_default_route_says_so(self):
+        conf = self.sources(ipv4=["https://81.2.69.9/ip"], timeout=2)
+        res = self.run_ddns(conf=conf)
+        self.assertRun(res, 75, out="", err_re=r"; this host has no IPv4 "
+                       r"default route: it is not connected to a network "
+                       r"now$")
+
+    def test_a_connected_host_blames_the_sources_alone(self):
+        self.ns.sh("ip addr add 81.2.69.2/24 dev v0; "
+                   "ip route add default via 81.2.69.1")
+        self.sim.set_echo("a", "oops", status=500)
+        conf = self.sources(ipv4=[self.sim.echo_url("a")])
+        res = self.run_ddns(conf=conf)
+        self.assertRun(res, 75, out="", err_re=r"every source failed "
+                       r"\(last .*/echo/a: HTTP 500\)$")
+
+
 class Detect(NetnsCase):
     def test_needs_no_key_and_prints_both_families(self):
         self.ns.sh(f"ip addr add {NEW}/24 dev v0; "

@@ -38,27 +38,27 @@ struct msg_case {
 static const struct msg_case msg_cases[] = {
 	{ "flat, empty details", 404,
 	    "{\"message\":\"Object not Found.\",\"code\":404,\"details\":\"\"}",
-	    "Object not Found." },
+	    "Object not Found" },
 	{ "flat, no details", 404,
 	    "{\"message\":\"Object not Found.\",\"code\":404}",
-	    "Object not Found." },
+	    "Object not Found" },
 	{ "flat with details", 400,
 	    "{\"message\":\"The request could not be processed.\",\"code\":400,"
 	    "\"details\":\"Unexpected close tag </domains>; expected "
 	    "</domain>.\"}",
-	    "The request could not be processed.: Unexpected close tag "
-	    "</domains>; expected </domain>." },
+	    "The request could not be processed: Unexpected close tag "
+	    "</domains>; expected </domain>" },
 	{ "flat 413 absolute limit", 413,
 	    "{\"message\":\"Your account is currently over the limit so your "
 	    "request could not be processed.\",\"code\":413,\"details\":"
 	    "\"Limit of 500 records per domain has been reached.\"}",
 	    "Your account is currently over the limit so your request could "
-	    "not be processed.: Limit of 500 records per domain has been "
-	    "reached." },
+	    "not be processed: Limit of 500 records per domain has been "
+	    "reached" },
 	{ "wrapped unauthorized", 401,
 	    "{\"unauthorized\":{\"code\":401,\"message\":"
 	    "\"Username or api key is invalid.\"}}",
-	    "Username or api key is invalid." },
+	    "Username or api key is invalid" },
 	{ "wrapped forbidden", 403,
 	    "{\"forbidden\":{\"code\":403,\"message\":"
 	    "\"User must setup multi-factor\"}}",
@@ -72,8 +72,8 @@ static const struct msg_case msg_cases[] = {
 	    "{\"validationErrors\":{\"messages\":[\"Must provide a name for "
 	    "each domain.\",\"null is not a valid domain name.\"]},"
 	    "\"code\":400}",
-	    "Must provide a name for each domain.; null is not a valid domain "
-	    "name." },
+	    "Must provide a name for each domain; null is not a valid domain "
+	    "name" },
 	{ "validationErrors, one", 400,
 	    "{\"validationErrors\":{\"messages\":[\"Domain TTL is required and "
 	    "must be greater than or equal to 300\"]},\"code\":400}",

@@ -100,6 +100,11 @@ test_secrets(void **state)
 	    "a?key=0123456789abcdef0123456789abcdef");
 	CHECK_STR(got, "https://x.example/[secret]/a", "in a URL");
 	free(got);
+	/* an escape sequence that cuts a key in two goes, and the key with
+	 * it (found by fuzz_scrub) */
+	got = log_scrub("k=0123456789abcdef\x1b[m0123456789abcdef!");
+	CHECK_STR(got, "k=[secret]!", "a key cut by an escape");
+	free(got);
 	/* through log_err, which is what callers use */
 	log_init(0, 0, 0);
 	capture_begin(&cap);
@@ -208,6 +213,7 @@ test_repeats(void **state)
 	capture_begin(&cap);
 	log_err("old failure");		/* older than the interval */
 	log_err("recent failure");	/* held back */
+	log_err("recent failure");	/* held back again (three records) */
 	log_warn("recent warning");	/* held back */
 	log_err("future");		/* a time after now is not believed */
 	log_err("new failure");
