@@ -43,6 +43,9 @@ struct http_response {
 	char		*retry_after;	/* Retry-After header, or NULL */
 	char		*reply_after;	/* Reply-After header, or NULL */
 	char		 error[256];	/* why no answer arrived */
+	bool		 local;		/* the request was never sent (libcurl
+					   missing, a URL refused): trying
+					   again cannot help */
 	double		 seconds;	/* time taken */
 };
 

@@ -468,11 +468,13 @@ start(struct transfer *x, CURL *h, const struct http_request *req,
 		    curl_state != CURL_READY ? load_error : h == NULL ?
 		    "cannot make a libcurl handle" :
 		    "only https:// URLs are allowed");
+		resp->local = true;
 		return -1;
 	}
 	if (setup(x) == -1) {
 		snprintf(resp->error, sizeof(resp->error),
 		    "libcurl refused an option (is it too old?)");
+		resp->local = true;
 		return -1;
 	}
 	return 0;
