@@ -17,7 +17,21 @@ PKG_CONFIG ?= pkg-config
 PYTHON	?= python3
 # Evaluated when a recipe needs them, so that `make deps` runs first.
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl libcjson)
-DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs libcurl libcjson)
+# libcurl is not linked: src/http.c loads it (dlopen) when a run first
+# needs a request, so that a run that needs none never maps it.  Its
+# soname is the one the build would have linked against, and its package
+# the one dpkg says holds that file.  dlopen is in libc from glibc 2.34.
+DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs libcjson) $(DL_LIBS)
+DL_LIBS	    = $(shell printf '\043include <dlfcn.h>\nint main(void) { \
+	return dlopen("", 0) != 0; }\n' | $(CC) -x c -o /dev/null - \
+	2>/dev/null || echo -ldl)
+CURL_LIBDIR = $(shell $(PKG_CONFIG) --variable=libdir libcurl)
+CURL_SONAME ?= $(shell readelf -d $(CURL_LIBDIR)/libcurl.so 2>/dev/null | \
+	sed -n 's/.*soname: \[\(.*\)\]/\1/p')
+CURL_PACKAGE ?= $(shell dpkg -S $(CURL_LIBDIR)/$(CURL_SONAME) 2>/dev/null | \
+	sed -n '1s/:.*//p')
+CURL_DEFS = $(if $(CURL_SONAME),-DCURL_SONAME='"$(CURL_SONAME)"') \
+	    $(if $(CURL_PACKAGE),-DCURL_PACKAGE='"$(CURL_PACKAGE)"')
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 # CPPFLAGS, CFLAGS and LDFLAGS from the environment (dpkg-buildflags) are
@@ -66,6 +80,9 @@ build/%.o: src/%.c include/*.h | build/.deps-ok
 build/asan/%.o: src/%.c include/*.h | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+# Only http.c loads libcurl; it needs the soname and the package's name.
+build/http.o build/asan/http.o: ALL_CFLAGS += $(CURL_DEFS)
 
 build/asan/ddnsupdate: $(SAN_OBJS)
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(SAN_OBJS) $(DEPS_LIBS)

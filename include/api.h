@@ -20,7 +20,8 @@ struct cJSON;
 
 /*
  * Makes req, repeating a GET or PUT that got no answer or a 5xx twice more
- * after a short back-off (1 s, then 2 s).  Other methods are sent once.
+ * after a short back-off (1 s, then 2 s), unless it was never sent (no
+ * libcurl: trying again cannot help).  Other methods are sent once.
  * Same return and ownership as http_request().
  */
 enum status	 api_request(const struct http_request *req,

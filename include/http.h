@@ -43,23 +43,32 @@ struct http_response {
 	char		*retry_after;	/* Retry-After header, or NULL */
 	char		*reply_after;	/* Reply-After header, or NULL */
 	char		 error[256];	/* why no answer arrived */
+	bool		 local;		/* the request was never sent (libcurl
+					   missing, a URL refused): trying
+					   again cannot help */
 	double		 seconds;	/* time taken */
 };
 
 /*
- * Prepares the handle shared by every request of the run: timeout in
- * seconds for each whole request, ca_file (PEM) instead of the system trust
- * store when not NULL.  Returns ST_OK or ST_TEMPFAIL.
+ * Sets what every request of the run uses: timeout in seconds for each
+ * whole request, ca_file (PEM) instead of the system trust store when not
+ * NULL.  Loads nothing: libcurl is loaded, and the handle shared by the
+ * run's requests made, by the first request.  Returns ST_OK.
  */
 enum status	 http_init(long timeout, const char *ca_file);
 
-/* Releases the handle; safe to call when http_init failed or never ran. */
+/*
+ * Releases the handle; safe to call when http_init failed or never ran,
+ * and when no request loaded libcurl.
+ */
 void		 http_cleanup(void);
 
 /*
  * Makes one request.  Returns ST_OK when an HTTP answer arrived, whatever
  * its status, with the answer in *resp; ST_TEMPFAIL when none did (network,
- * DNS, TLS, timeout, an answer over max_body), with resp->error saying why.
+ * DNS, TLS, timeout, an answer over max_body, libcurl missing: "cannot load
+ * libcurl.so.4 (...): install the libcurl4 package"), with resp->error
+ * saying why.
  * TLS peers are always verified; redirects are never followed.  Logs the
  * method, URL, status and time at -v.  *resp must be released with
  * http_response_free() in both cases.

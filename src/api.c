@@ -33,7 +33,7 @@ api_request(const struct http_request *req, struct http_response *resp)
 	    strcmp(req->method, "PUT") == 0;
 	for (attempt = 1;; attempt++) {
 		st = http_request(req, resp);
-		if (!repeatable || attempt == API_ATTEMPTS ||
+		if (!repeatable || attempt == API_ATTEMPTS || resp->local ||
 		    (st == ST_OK && resp->status < 500))
 			return st;
 		log_info("%s %s: %s; trying again in %d s", req->method,

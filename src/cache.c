@@ -452,6 +452,20 @@ add_string(cJSON *obj, const char *key, const char *val)
 		cJSON_AddStringToObject(obj, key, val);
 }
 
+/*
+ * An integer, as text: cJSON prints every number with "%1.15g" and reads
+ * it back with sscanf to check it, which maps libc's floating-point
+ * printing and scanning into every run for a "300" (the text is the same).
+ */
+static void
+add_integer(cJSON *obj, const char *key, long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", v);
+	cJSON_AddRawToObject(obj, key, buf);
+}
+
 static void
 add_time(cJSON *obj, const char *key, time_t t)
 {
@@ -469,7 +483,7 @@ add_failure(cJSON *obj, const struct failure *f)
 	if (f->since == 0)
 		return;
 	add_time(obj, "failing_since", f->since);
-	cJSON_AddNumberToObject(obj, "failures", (double)f->runs);
+	add_integer(obj, "failures", f->runs);
 }
 
 /* The state as the file's text, newline included; caller wipes, frees. */
@@ -483,7 +497,7 @@ render(const struct state *st)
 	int fam;
 
 	root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "version", STATE_VERSION);
+	add_integer(root, "version", STATE_VERSION);
 	add_string(root, "ip", st->ip);
 	if (st->token != NULL || st->dns_url != NULL || st->tenant != NULL) {
 		auth = cJSON_AddObjectToObject(root, "auth");
@@ -513,7 +527,7 @@ render(const struct state *st)
 		add_string(r, "record_id", rs->record_id);
 		add_string(r, "data", rs->data);
 		if (rs->ttl > 0)
-			cJSON_AddNumberToObject(r, "ttl", (double)rs->ttl);
+			add_integer(r, "ttl", rs->ttl);
 		add_time(r, "changed", rs->changed);
 		add_time(r, "verified", rs->verified);
 		add_failure(r, &rs->failure);

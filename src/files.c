@@ -76,9 +76,9 @@ char *
 files_read(const char *path, size_t max, size_t *len, struct stat *sb,
     const char **why)
 {
-	char *buf;
+	char *buf, *nb;
 	ssize_t n;
-	size_t got = 0;
+	size_t got = 0, cap;
 	int fd;
 
 	if ((fd = files_open(path, sb, why)) == -1)
@@ -88,9 +88,21 @@ files_read(const char *path, size_t max, size_t *len, struct stat *sb,
 		*why = "too large";
 		return NULL;
 	}
-	buf = xmalloc(max + 2);
-	/* one byte more than max tells a file that grew */
-	while (got <= max && (n = read(fd, buf + got, max + 1 - got)) != 0) {
+	/* room for what fstat says, and one byte more to tell a file that
+	 * grew: then for up to max + 1 (the old copy wiped, like the file) */
+	cap = (size_t)sb->st_size + 2;
+	buf = xmalloc(cap);
+	while (got <= max) {
+		if (got == cap - 1) {
+			nb = xmalloc(cap * 2 < max + 2 ? cap * 2 : max + 2);
+			memcpy(nb, buf, got);
+			explicit_bzero(buf, got);
+			free(buf);
+			buf = nb;
+			cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+		}
+		if ((n = read(fd, buf + got, cap - 1 - got)) == 0)
+			break;
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;

@@ -1023,7 +1023,7 @@ run(const struct options *opt, const struct config *cf, time_t now)
 	struct run r;
 	struct task *tasks = NULL;
 	char *state_path = NULL;
-	enum status st;
+	enum status st, saved;
 	size_t i;
 	int lockfd = -1;
 
@@ -1074,10 +1074,13 @@ run(const struct options *opt, const struct config *cf, time_t now)
 		    "(dry run)");
 	if (!opt->dry_run) {
 		note_outcomes(&r, tasks, cf->nrecords);
-		st = status_worst(st, save_state(&r, state_path));
+		saved = save_state(&r, state_path);
+		st = status_worst(st, saved);
 		ping(cf, st);
-		/* a ping's warning is reported too, for the next run */
-		save_state(&r, state_path);
+		/* a ping's warning is remembered too, for the next run; a
+		 * state that could not be written was said once already */
+		if (saved == ST_OK)
+			save_state(&r, state_path);
 	}
 out:
 	free(tasks);

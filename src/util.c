@@ -148,6 +148,41 @@ strcaseeq(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+/*
+ * Days since 1970-01-01 of a date of the proleptic Gregorian calendar, and
+ * back (the algorithms of H. Hinnant's "chrono-Compatible Low-Level Date
+ * Algorithms").  Times in the state file and the APIs are UTC: plain
+ * arithmetic, where timegm() and gmtime_r() would first load the time
+ * zone database (/etc/localtime) that UTC never needs.
+ */
+static long long
+days_from_civil(long long y, int m, int d)
+{
+	long long era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void
+civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 /* Reads exactly n digits; returns -1 when one is missing. */
 static int
 digits(const char **pp, int n)
@@ -167,7 +202,6 @@ iso8601_parse(const char *s, time_t *t)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
-	struct tm tm;
 	const char *p = s;
 	int y, mo, d, h, mi, sec, oh, om, sign;
 	time_t v;
@@ -212,15 +246,9 @@ iso8601_parse(const char *s, time_t *t)
 		return -1;
 	if (*p != '\0')
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if ((v = timegm(&tm)) == (time_t)-1)
-		return -1;
+	/* a leap second, :60, is the next minute's first, as timegm has it */
+	v = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	    sec);
 	*t = v - sign * (oh * 3600 + om * 60);
 	return 0;
 }
@@ -228,9 +256,16 @@ iso8601_parse(const char *s, time_t *t)
 void
 iso8601_format(time_t t, char *buf, size_t len)
 {
-	struct tm tm;
+	long long days, secs, y;
+	int m, d;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
+	days = (long long)t / 86400;
+	secs = (long long)t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, len, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ", y, m, d,
+	    secs / 3600, secs / 60 % 60, secs % 60);
 }

@@ -10,6 +10,10 @@
  * the command is killed.  RESULTFILE gets one line:
  *
  *     exit_status term_signal utime_us stime_us maxrss_kib wall_ns timed_out
+ *     minflt
+ *
+ * (minflt: ru_minflt, the page faults served without I/O, each of which
+ * maps a page, or with fault-around up to 16 of a file's cached pages.)
  *
  * Why not os.wait4 in Python: Linux keeps a process's peak RSS across
  * execve(2), so a child forked from the (large) Python process reports at
@@ -74,13 +78,13 @@ int main(int argc, char **argv)
 	out = fopen(argv[1], "w");
 	if (out == NULL)
 		return 3;
-	fprintf(out, "%d %d %ld %ld %ld %lld %d\n",
+	fprintf(out, "%d %d %ld %ld %ld %lld %d %ld\n",
 	    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 	    WIFSIGNALED(status) ? WTERMSIG(status) : 0,
 	    (long)ru.ru_utime.tv_sec * 1000000L + (long)ru.ru_utime.tv_usec,
 	    (long)ru.ru_stime.tv_sec * 1000000L + (long)ru.ru_stime.tv_usec,
 	    ru.ru_maxrss,
 	    (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
-	    (t1.tv_nsec - t0.tv_nsec), (int)timed_out);
+	    (t1.tv_nsec - t0.tv_nsec), (int)timed_out, ru.ru_minflt);
 	return fclose(out) == 0 ? 0 : 3;
 }

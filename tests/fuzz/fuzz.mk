@@ -11,7 +11,7 @@
 # with the program's own messages when FUZZ_VERBOSE=1.  Inputs that found
 # bugs are kept among the seeds as tests/fuzz/corpus/TARGET/regression-*,
 # so that every run replays them first.  Uses MODULES, WARN,
-# DEPS_CFLAGS and DEPS_LIBS from the top-level Makefile.
+# DEPS_CFLAGS, DEPS_LIBS and CURL_DEFS from the top-level Makefile.
 
 FUZZ_TARGETS = fuzz_config fuzz_state fuzz_echo fuzz_identity fuzz_job \
 	       fuzz_scrub \
@@ -44,6 +44,7 @@ fuzz-check-deps: check-deps
 build/fuzz/obj/%.o: src/%.c include/*.h | build/.deps-ok fuzz-check-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_OBJ_FLAGS) -c -o $@ $<
+build/fuzz/obj/http.o: FUZZ_CFLAGS += $(CURL_DEFS)
 
 $(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJS) \

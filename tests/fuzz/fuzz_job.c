@@ -28,6 +28,7 @@
 #include "clouddns.h"
 #include "fuzz.h"
 #include "http.h"
+#include "log.h"
 
 #define FUZZ_NOW	((time_t)1764100000)	/* 2025-11-25T19:46:40Z */
 
@@ -77,16 +78,18 @@ job(const char *body, size_t len)
 	job_free(NULL);
 }
 
-/* The message is one line that fits the buffer. */
+/* The message fits the buffer, and is printed as one line (log.c). */
 static void
 message(const struct http_response *resp, size_t size)
 {
-	char *buf;
+	char *buf, *line;
 
 	buf = xmalloc(size);
 	api_error_message(resp, buf, size);
 	FUZZ_CHECK(memchr(buf, '\0', size) != NULL);
-	FUZZ_CHECK(strpbrk(buf, "\n\r\t") == NULL);
+	line = log_scrub(buf);
+	FUZZ_CHECK(strpbrk(line, "\n\r\t\033") == NULL);
+	free(line);
 	free(buf);
 }
 

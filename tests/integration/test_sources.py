@@ -13,6 +13,7 @@ host's own interfaces.
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -141,6 +142,13 @@ class InterfaceV6(NetnsCase):
         self.ns.sh(f"ip -6 addr change {self.temp}/64 dev v0 "
                    "valid_lft forever preferred_lft forever")
         self.assertLess(self.temp, "2a0c:9")    # it would win as the lowest
+        # v0's link-local address done with its own DAD, so that it is
+        # told for what it is (link-local), not as tentative
+        deadline = time.monotonic() + 15
+        while any(a.startswith("fe80") and "tentative" in f
+                  for _, a, f in self.ns.addrs("v0")):
+            self.assertLess(time.monotonic(), deadline, self.ns.addrs())
+            time.sleep(0.1)
 
     def test_every_kind_of_address_the_stable_one_is_chosen(self):
         self.every_kind()
@@ -252,13 +260,61 @@ class InterfaceV4(NetnsCase):
     def test_fast_path_with_local_sources_makes_no_request(self):
         self.ns.sh(f"ip addr add {NEW}/24 dev v0")
         conf = self.sources(ipv4=["iface:v0"])
-        res = self.run_ddns(conf=conf)
+        res, loaded = self.run_traced(conf)
         self.assertRun(res, 0, out=f"home.example.com A {OLD} -> {NEW}\n",
                        err="")
         self.assertEqual(self.echo_calls(), [])
-        res = self.run_ddns(conf=conf)
+        self.assertIn("libcurl", loaded)    # the trace sees a dlopen
+        res, loaded = self.run_traced(conf)
         self.assertRun(res, 0, out="", err="")
         self.assertEqual(self.sim.requests(), [])   # none at all
+        self.assertNotIn("libcurl", loaded, "a run without a request "
+                         "loaded libcurl")
+
+    def run_traced(self, conf):
+        """A run under the dynamic loader's trace (LD_DEBUG=files, to
+        files of its own): the Result and the names of the libraries
+        the binary itself mapped, at start or by dlopen."""
+        d = tempfile.mkdtemp(prefix="ddns-ld-")
+        self.addCleanup(shutil.rmtree, d, True)
+        res = self.run_ddns(conf=conf, env={
+            "LD_DEBUG": "files", "LD_DEBUG_OUTPUT": os.path.join(d, "ld")})
+        ours = []
+        for name in os.listdir(d):      # one file per PID: nsenter, then
+            with open(os.path.join(d, name)) as f:     # what it execs
+                text = f.read()
+            start = text.find(f"needed by {harness.BIN} ")
+            if start != -1:     # from the line of its first library
+                ours.append(text[text.rfind("\n", 0, start) + 1:])
+        self.assertEqual(len(ours), 1, f"no loader trace of {harness.BIN}")
+        loaded = " ".join(re.findall(r"file=(\S+) \[\d+\];\s+(?:needed|"
+                                     r"dynamically loaded) by", ours[0]))
+        self.assertIn("libcjson", loaded)   # the trace works
+        return res, loaded
+
+    def test_without_libcurl_only_runs_that_need_a_request_fail(self):
+        """libcurl replaced by an empty file: the fast path with local
+        sources still works; a run that needs Rackspace fails with 75
+        and one line naming the package."""
+        lib = os.path.realpath([line.split(" => ")[1] for line in
+                                subprocess.run(
+                                    ["ldconfig", "-p"], capture_output=True,
+                                    text=True, check=True).stdout.splitlines()
+                                if line.strip().startswith("libcurl.so.4 ")
+                                and " => " in line][0])
+        hide = ["unshare", "-m", "--propagation", "private", "--", "sh",
+                "-c", 'mount --bind /dev/null "$0" && exec "$@"', lib]
+        self.ns.sh(f"ip addr add {NEW}/24 dev v0")
+        conf = self.sources(ipv4=["iface:v0"])
+        res = self.run_ddns(conf=conf, prefix=hide)
+        self.assertRun(res, 75, out="", err_re=(
+            r"^ddnsupdate: POST \S+/tokens: cannot load libcurl\.so\.4 "
+            r"\(.*\): install the libcurl4\S* package$"))
+        self.assertOneMessage(res)
+        self.assertEqual(self.sim.requests(), [])
+        self.assertRun(self.run_ddns(conf=conf), 0)     # with libcurl
+        res = self.run_ddns(conf=conf, prefix=hide)
+        self.assertRun(res, 0, out="", err="")
 
     def test_fast_path_with_iface_and_natpmp_makes_no_http_request(self):
         self.responder(answer=NEW)
