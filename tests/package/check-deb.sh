@@ -82,6 +82,13 @@ else
 	echo "FAIL the service's ExecStart= or ConditionPathExists="
 	fail=1
 fi
+# libcurl is loaded with dlopen, out of dpkg-shlibdeps' sight
+if dpkg-deb -f "$deb" Depends | grep -q 'libcurl4'; then
+	echo "ok   it depends on libcurl: $(dpkg-deb -f "$deb" Depends)"
+else
+	echo "FAIL no dependency on libcurl: $(dpkg-deb -f "$deb" Depends)"
+	fail=1
+fi
 if grep -q ' \./usr/local\| \./etc/ddnsupdate' "$tmp/contents"; then
 	echo "FAIL the package ships /usr/local or /etc/ddnsupdate"
 	fail=1
