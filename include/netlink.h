@@ -54,6 +54,14 @@ int		 netlink_route(const struct nlmsghdr *h,
 		    struct netlink_route *r);
 
 /*
+ * The next route of the dump buf (an RTM_GETROUTE dump, len bytes) from
+ * *off on, into *r: returns 1, or 0 at the end of the dump, or -1 when it
+ * is malformed.  *off starts at 0.
+ */
+int		 netlink_next_route(const void *buf, size_t len, size_t *off,
+		    struct netlink_route *r);
+
+/*
  * 1 when the kernel's main routing table has a default route (a unicast
  * route to ::/0 or 0.0.0.0/0, with or without a gateway) of family af in
  * the dump buf (an RTM_GETROUTE dump, len bytes); 0 when it has none; -1

@@ -86,21 +86,14 @@ natpmp_parse(const unsigned char *buf, size_t len, char *out, char *why,
 int
 natpmp_gateway_parse(const void *buf, size_t len, char *out)
 {
-	const struct nlmsghdr *h;
 	const unsigned char *best = NULL;
 	struct netlink_route r;
 	uint32_t best_metric = 0;
 	size_t off = 0;
-	int cut = 0;
+	int rc;
 
 	out[0] = '\0';
-	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
-		if (h->nlmsg_type == NLMSG_DONE)
-			break;
-		if (h->nlmsg_type != RTM_NEWROUTE)
-			continue;
-		if (netlink_route(h, &r) == -1)
-			return -1;
+	while ((rc = netlink_next_route(buf, len, &off, &r)) == 1) {
 		if (r.family != AF_INET || r.dst_len != 0 ||
 		    r.type != RTN_UNICAST || r.table != RT_TABLE_MAIN ||
 		    r.gateway4 == NULL)
@@ -110,7 +103,7 @@ natpmp_gateway_parse(const void *buf, size_t len, char *out)
 			best_metric = r.metric;
 		}
 	}
-	if (cut)
+	if (rc == -1)
 		return -1;
 	if (best == NULL)
 		return 0;

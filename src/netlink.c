@@ -227,23 +227,31 @@ netlink_route(const struct nlmsghdr *h, struct netlink_route *r)
 }
 
 int
-netlink_has_default_route(const void *buf, size_t len, int af)
+netlink_next_route(const void *buf, size_t len, size_t *off,
+    struct netlink_route *r)
 {
 	const struct nlmsghdr *h;
-	struct netlink_route r;
-	size_t off = 0;
 	int cut = 0;
 
-	while ((h = netlink_next(buf, len, &off, &cut)) != NULL) {
+	while ((h = netlink_next(buf, len, off, &cut)) != NULL) {
 		if (h->nlmsg_type == NLMSG_DONE)
-			break;
-		if (h->nlmsg_type != RTM_NEWROUTE)
-			continue;
-		if (netlink_route(h, &r) == -1)
-			return -1;
+			return 0;
+		if (h->nlmsg_type == RTM_NEWROUTE)
+			return netlink_route(h, r) == -1 ? -1 : 1;
+	}
+	return cut ? -1 : 0;
+}
+
+int
+netlink_has_default_route(const void *buf, size_t len, int af)
+{
+	struct netlink_route r;
+	size_t off = 0;
+	int rc;
+
+	while ((rc = netlink_next_route(buf, len, &off, &r)) == 1)
 		if (r.family == af && r.dst_len == 0 &&
 		    r.type == RTN_UNICAST && r.table == RT_TABLE_MAIN)
 			return 1;
-	}
-	return cut ? -1 : 0;
+	return rc;
 }
