@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "ddnsupdate.h"
+#include "log.h"
 
 #define CACHE_DEFAULT_PATH	"/var/lib/ddnsupdate/cache.json"
 
@@ -34,12 +35,6 @@ struct record_state {
 	time_t		 changed;	/* last changed by this program */
 	time_t		 verified;	/* last read or confirmed; 0: never */
 	struct failure	 failure;
-};
-
-/* One line a run reported, and when it was last printed (log.h). */
-struct reported {
-	char		*line;
-	time_t		 when;
 };
 
 struct state {

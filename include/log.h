@@ -64,22 +64,26 @@ void	 log_out(const char *, ...) __attribute__((format(printf, 1, 2)));
  */
 char	*log_scrub(const char *text);
 
+/* One line a run reported, and when it was last printed. */
+struct reported {
+	char	*line;
+	time_t	 when;
+};
+
 /*
  * Repeated failures (CONTRACT.md 3).  A line that the previous run printed
  * at time "when" is not printed again by log_err or log_warn before
  * when + interval, unless -v; each line of this run is remembered, with
- * the time it was last printed, for log_report_next().  log_report_start
- * takes the previous run's lines (lines[i], when[i]); until it is called,
- * nothing is held back.
+ * the time it was last printed.  log_report_start takes the previous
+ * run's lines (copied); until it is called, nothing is held back.
  */
-void	 log_report_start(const char *const *lines, const time_t *when,
-		    size_t n, time_t now, long interval);
+void	 log_report_start(const struct reported *prev, size_t n, time_t now,
+		    long interval);
 
 /*
- * The lines this run reported (printed or held back), with when each was
- * last printed, for the state file: *lines and *when point into log.c's
- * memory, valid until log_close.  Returns their count.
+ * Replaces *list (*n entries, each line freed; the array reallocated) with
+ * the lines this run reported, printed or held back, for the state file.
  */
-size_t	 log_report_next(const char *const **lines, const time_t **when);
+void	 log_report_save(struct reported **list, size_t *n);
 
 #endif /* LOG_H */

@@ -37,18 +37,12 @@ static bool	 journal[3];		/* fd 1 and 2 are the journal */
 static char	*secrets[SECRETS_MAX];
 
 /* The lines reported in the previous run and in this one. */
-struct reported {
-	char	*line;
-	time_t	 when;		/* last printed */
-	bool	 held;		/* held back in this run */
-};
 static struct reported	 prev[REPORT_MAX], cur[REPORT_MAX];
+static bool		 cur_held[REPORT_MAX];	/* held back in this run */
 static size_t		 nprev, ncur;
 static bool		 report_on;
 static time_t		 report_now;
 static long		 report_interval;
-static const char	*cur_lines[REPORT_MAX];
-static time_t		 cur_when[REPORT_MAX];
 
 /* 1 when fd is the stream $JOURNAL_STREAM names ("DEVICE:INODE"). */
 static bool
@@ -321,7 +315,7 @@ held_back(const char *line)
 		return 0;
 	for (i = 0; i < ncur; i++)
 		if (strcmp(cur[i].line, line) == 0)
-			return cur[i].held;	/* again in this run: alike */
+			return cur_held[i];	/* again in this run: alike */
 	for (i = 0; i < nprev; i++)
 		if (strcmp(prev[i].line, line) == 0 && !verbose_opt &&
 		    report_interval > 0 && prev[i].when <= report_now &&
@@ -333,7 +327,7 @@ held_back(const char *line)
 	if (ncur < REPORT_MAX) {
 		cur[ncur].line = xstrdup(line);
 		cur[ncur].when = when;
-		cur[ncur].held = hold;
+		cur_held[ncur] = hold;
 		ncur++;
 	}
 	return hold;
@@ -429,14 +423,14 @@ log_out(const char *fmt, ...)
 }
 
 void
-log_report_start(const char *const *lines, const time_t *when, size_t n,
-    time_t now, long interval)
+log_report_start(const struct reported *lines, size_t n, time_t now,
+    long interval)
 {
 	size_t i;
 
 	for (i = 0; i < n && nprev < REPORT_MAX; i++) {
-		prev[nprev].line = xstrdup(lines[i]);
-		prev[nprev].when = when[i];
+		prev[nprev].line = xstrdup(lines[i].line);
+		prev[nprev].when = lines[i].when;
 		nprev++;
 	}
 	report_now = now;
@@ -444,16 +438,17 @@ log_report_start(const char *const *lines, const time_t *when, size_t n,
 	report_on = true;
 }
 
-size_t
-log_report_next(const char *const **lines, const time_t **when)
+void
+log_report_save(struct reported **list, size_t *n)
 {
 	size_t i;
 
+	for (i = 0; i < *n; i++)
+		free((*list)[i].line);
+	*list = xrealloc(*list, ncur, sizeof(**list));
 	for (i = 0; i < ncur; i++) {
-		cur_lines[i] = cur[i].line;
-		cur_when[i] = cur[i].when;
+		(*list)[i].line = xstrdup(cur[i].line);
+		(*list)[i].when = cur[i].when;
 	}
-	*lines = cur_lines;
-	*when = cur_when;
-	return ncur;
+	*n = ncur;
 }

@@ -968,23 +968,11 @@ ping(const struct config *cf, enum status st)
 static enum status
 save_state(struct run *r, const char *path)
 {
-	const char *const *lines;
-	const time_t *at;
 	enum status st;
-	size_t i, n;
 
 	if (r->opt->dry_run)
 		return ST_OK;
-	for (i = 0; i < r->state.nreported; i++)
-		free(r->state.reported[i].line);
-	n = log_report_next(&lines, &at);
-	r->state.reported = xrealloc(r->state.reported, n,
-	    sizeof(*r->state.reported));
-	for (i = 0; i < n; i++) {
-		r->state.reported[i].line = xstrdup(lines[i]);
-		r->state.reported[i].when = at[i];
-	}
-	r->state.nreported = n;
+	log_report_save(&r->state.reported, &r->state.nreported);
 	if ((st = cache_save(path, &r->state)) != ST_OK) {
 		if (r->changed > 0)
 			log_err("%d DNS record%s changed as printed, but the "
@@ -995,25 +983,6 @@ save_state(struct run *r, const char *path)
 			log_err("no DNS record was changed");
 	}
 	return st;
-}
-
-/* Hands the previous run's reported failures to log.c. */
-static void
-report_start(struct run *r)
-{
-	const char **lines;
-	time_t *at;
-	size_t i, n = r->state.nreported;
-
-	lines = xcalloc(n, sizeof(*lines));
-	at = xcalloc(n, sizeof(*at));
-	for (i = 0; i < n; i++) {
-		lines[i] = r->state.reported[i].line;
-		at[i] = r->state.reported[i].when;
-	}
-	log_report_start(lines, at, n, r->now, r->cf->report_interval);
-	free(lines);
-	free(at);
 }
 
 /* A run that updates the records (also a dry run); see the top. */
@@ -1042,7 +1011,8 @@ run(const struct options *opt, const struct config *cf, time_t now)
 	    (st = cache_check_dir(state_path)) != ST_OK))
 		goto out;
 	cache_load(state_path, now, &r.state);
-	report_start(&r);
+	log_report_start(r.state.reported, r.state.nreported, now,
+	    cf->report_interval);
 	if (opt->dry_run)
 		cache_forget_token(&r.state);	/* prove the credentials */
 	if (r.state.backoff_until <= now)

@@ -198,18 +198,18 @@ test_journal_priorities(void **state)
 static void
 test_repeats(void **state)
 {
-	static const char *const prev[] = { "old failure", "recent failure",
-	    "warning: recent warning", "future" };
-	static const time_t when[] = { 1000, 9500, 9600, 20000 };
-	const char *const *lines;
-	const time_t *at;
+	static char l0[] = "old failure", l1[] = "recent failure",
+	    l2[] = "warning: recent warning", l3[] = "future";
+	static const struct reported prev[] = { { l0, 1000 }, { l1, 9500 },
+	    { l2, 9600 }, { l3, 20000 } };
+	struct reported *saved;
 	struct capture cap;
 	char *msgs;
-	size_t n;
+	size_t n, i;
 
 	UNIT_START(state);
 	log_init(0, 0, 0);
-	log_report_start(prev, when, NELEM(prev), 10000, 3600);
+	log_report_start(prev, NELEM(prev), 10000, 3600);
 	capture_begin(&cap);
 	log_err("old failure");		/* older than the interval */
 	log_err("recent failure");	/* held back */
@@ -222,21 +222,28 @@ test_repeats(void **state)
 	CHECK_STR(msgs, "ddnsupdate: old failure\nddnsupdate: future\n"
 	    "ddnsupdate: new failure\nddnsupdate: new failure\n", "printed");
 	free(msgs);
-	n = log_report_next(&lines, &at);
+	/* what the state held is replaced by this run's lines */
+	n = 1;
+	saved = xcalloc(1, sizeof(*saved));
+	saved[0].line = xstrdup("a line of the run before");
+	log_report_save(&saved, &n);
 	REQUIRE(n == 5, "remembered %zu lines", n);
-	CHECK_STR(lines[0], "old failure", "line 0");
-	CHECK_INT(at[0], 10000, "old failure: printed now");
-	CHECK_STR(lines[1], "recent failure", "line 1");
-	CHECK_INT(at[1], 9500, "recent failure: when it was printed");
-	CHECK_STR(lines[2], "warning: recent warning", "line 2");
-	CHECK_INT(at[2], 9600, "recent warning: when it was printed");
-	CHECK_INT(at[3], 10000, "future: printed now");
-	CHECK_STR(lines[4], "new failure", "line 4");
+	CHECK_STR(saved[0].line, "old failure", "line 0");
+	CHECK_INT(saved[0].when, 10000, "old failure: printed now");
+	CHECK_STR(saved[1].line, "recent failure", "line 1");
+	CHECK_INT(saved[1].when, 9500, "recent failure: when it was printed");
+	CHECK_STR(saved[2].line, "warning: recent warning", "line 2");
+	CHECK_INT(saved[2].when, 9600, "recent warning: when it was printed");
+	CHECK_INT(saved[3].when, 10000, "future: printed now");
+	CHECK_STR(saved[4].line, "new failure", "line 4");
+	for (i = 0; i < n; i++)
+		free(saved[i].line);
+	free(saved);
 	log_close();
 
 	/* -v prints every time; interval 0 likewise */
 	log_init(0, 1, 0);
-	log_report_start(prev, when, NELEM(prev), 10000, 3600);
+	log_report_start(prev, NELEM(prev), 10000, 3600);
 	capture_begin(&cap);
 	log_err("recent failure");
 	msgs = capture_end(&cap);
@@ -244,7 +251,7 @@ test_repeats(void **state)
 	free(msgs);
 	log_close();
 	log_init(0, 0, 0);
-	log_report_start(prev, when, NELEM(prev), 10000, 0);
+	log_report_start(prev, NELEM(prev), 10000, 0);
 	capture_begin(&cap);
 	log_err("recent failure");
 	msgs = capture_end(&cap);
